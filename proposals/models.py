@@ -1,0 +1,285 @@
+"""What was handed in: sessions, categories, items, their proposers and attachments.
+
+State changes are made only by the services in `workflow/`; these models hold data.
+"""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from districts.models import Body, District, Proposer
+
+
+class Session(models.Model):
+    """A session (届次/会议) of a district or city congress or CPPCC; number 0 = between sessions."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District")
+        CITY = "city", _("City")
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="sessions", verbose_name=_("district"))
+    body = models.CharField(_("body"), max_length=10, choices=Body.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    term = models.PositiveSmallIntegerField(_("term"))
+    number = models.PositiveSmallIntegerField(
+        _("session number"), help_text=_("0 for items handed in between sessions")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    label = models.CharField(_("label"), max_length=50, help_text=_("As printed, e.g. 六届一次"))
+    starts_on = models.DateField(_("opens on"), null=True, blank=True)
+    ends_on = models.DateField(_("closes on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "-year", "body", "term", "number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "body", "level", "year", "label"], name="session_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="session_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Category(models.Model):
+    """A subject category (类别) of a district, in the district's order."""
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="categories", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=50)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "sort_order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="category_unique_in_district")]
+
+    def __str__(self):
+        return self.name
+
+
+class Kind(models.TextChoices):
+    """Kinds of item (件别) of the import contract, domain §7."""
+
+    SUGGESTION = "suggestion", _("Deputy suggestion")
+    WRITTEN_OPINION = "written_opinion", _("Written opinion")
+    PROPOSAL = "proposal", _("CPPCC proposal")
+    COMMUNITY_OPINION = "community_opinion", _("Community opinion")
+    CITY_LEAD = "city_lead", _("City item (lead)")
+    CITY_CO = "city_co", _("City item (co-handling)")
+
+
+ORDINARY_KINDS = {
+    Body.NPC: (Kind.SUGGESTION, Kind.WRITTEN_OPINION),
+    Body.CPPCC: (Kind.PROPOSAL,),
+}
+
+
+class Item(models.Model):
+    """One suggestion or proposal, from intake to closing."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        REGISTERED = "registered", _("Registered")
+        REJECTED = "rejected", _("Not registered")
+        MERGED = "merged", _("Merged into another item")
+
+    class State(models.TextChoices):
+        """Where the item stands; kept by the workflow services, filtered by every list."""
+
+        RECEIVED = "received", _("Received")
+        REGISTERED = "registered", _("Awaiting assignment")
+        HANDLING = "handling", _("Being handled")
+        REPLIED = "replied", _("Replied, awaiting feedback")
+        FOLLOWING_UP = "following_up", _("Following up")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Not registered")
+        MERGED = "merged", _("Merged")
+
+    class Disclosure(models.TextChoices):
+        PUBLIC = "public", _("May be published")
+        PRIVATE = "private", _("Not to be published")
+        ON_REQUEST = "on_request", _("Published on request")
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="items", verbose_name=_("district"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    body = models.CharField(_("body"), max_length=10, choices=Body.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=30)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    session = models.ForeignKey(
+        Session,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("session"),
+    )
+    category = models.ForeignKey(
+        Category,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("category"),
+    )
+    proposers = models.ManyToManyField(
+        Proposer,
+        through="ItemProposer",
+        related_name="items",
+        verbose_name=_("proposers"),
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    review = models.CharField(_("review"), max_length=20, choices=Review.choices, default=Review.PENDING)
+    rejection_reason = models.TextField(_("reason not registered"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_items",
+        verbose_name=_("merged into"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
+    round = models.PositiveSmallIntegerField(
+        _("handling round"),
+        default=1,
+        help_text=_("Goes up by one for each re-handling after disagreement."),
+    )
+    is_key = models.BooleanField(_("key item"), default=False)
+    supervising_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_items",
+        verbose_name=_("supervising leader"),
+    )
+    disclosure = models.CharField(
+        _("disclosure consent"),
+        max_length=20,
+        choices=Disclosure.choices,
+        default=Disclosure.ON_REQUEST,
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    is_imported = models.BooleanField(
+        _("imported history"),
+        default=False,
+        help_text=_("Recorded from a spreadsheet of past handling; workflow preconditions did not apply."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "-year", "body", "number"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year", "body", "kind", "number"], name="item_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(review="rejected") | ~Q(rejection_reason=""),
+                name="item_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(review="merged", merged_into__isnull=False)
+                | (~Q(review="merged") & Q(merged_into__isnull=True)),
+                name="item_merged_iff_target",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="item_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(state="closed", closed_at__isnull=False) | (~Q(state="closed") & Q(closed_at__isnull=True)),
+                name="item_closed_iff_closed_at",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1980, year__lte=2100), name="item_year_plausible"),
+            models.CheckConstraint(condition=Q(round__gte=1), name="item_round_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["district", "year", "body", "kind"], name="item_report_idx"),
+            models.Index(fields=["district", "state"], name="item_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class ItemProposer(models.Model):
+    """A proposer of an item: the lead (or the group) and co-signers, in printed order."""
+
+    item = models.ForeignKey(Item, models.PROTECT, related_name="item_proposers", verbose_name=_("item"))
+    proposer = models.ForeignKey(Proposer, models.PROTECT, related_name="item_links", verbose_name=_("proposer"))
+    is_lead = models.BooleanField(_("lead proposer"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["item", "sort_order"]
+        verbose_name = _("item proposer")
+        verbose_name_plural = _("item proposers")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "proposer"], name="item_proposer_unique"),
+            models.UniqueConstraint(fields=["item"], condition=Q(is_lead=True), name="item_one_lead_proposer"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} · {self.proposer}"
+
+
+class PrivateStorage(LazyObject):
+    """Attachment storage outside the web root: no URL, served only through a checked view."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance, filename):
+    return f"items/{instance.item.district_id}/{instance.item_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file of an item: its text, a reply document, a scanned consultation or feedback form."""
+
+    class Purpose(models.TextChoices):
+        ITEM = "item", _("Item text")
+        REPLY = "reply", _("Reply document")
+        CONSULTATION_FORM = "consultation_form", _("Consultation record")
+        FEEDBACK_FORM = "feedback_form", _("Feedback form")
+        OTHER = "other", _("Other")
+
+    item = models.ForeignKey(Item, models.PROTECT, related_name="attachments", verbose_name=_("item"))
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, default=Purpose.ITEM)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty")]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+
+from workflow.selectors import visible_attachments
+
+
+@login_required
+def attachment_download(request, pk):
+    """Serve an attachment only to a user who may see its item; others get 404, not 403."""
+    attachment = get_object_or_404(visible_attachments(request.user), pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,3 @@
+"""Report endpoints of the REST API."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Report pages (browser)."""
+
+app_name = "reports"
+urlpatterns = []

@@ -1,0 +1,126 @@
+"""Shared fixtures: a district with its units and one user per role, built per test.
+
+Tests that need the real PostgreSQL or Redis are marked `services`; they skip on a
+laptop without them, and fail in CI where REQUIRE_SERVICES=1.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from districts.models import Role
+
+from .factories import DistrictFactory, MembershipFactory, ProposerFactory, UnitFactory, UserFactory
+
+
+def _services_missing():
+    missing = []
+    if connection.vendor != "postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
+    if not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL=redis://...)")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            missing.append(f"Redis at {settings.REDIS_URL} ({exc})")
+    return missing
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    if request.node.get_closest_marker("services") is None:
+        return
+    missing = _services_missing()
+    if missing:
+        message = "needs " + ", ".join(missing)
+        if settings.REQUIRE_SERVICES:
+            pytest.fail(message + " (REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory(code="minhang", name="闵行区")
+
+
+@pytest.fixture
+def other_district(db):
+    return DistrictFactory(code="jinshan", name="金山区")
+
+
+@pytest.fixture
+def unit(district):
+    return UnitFactory(district=district, name="区经委", short_name="经委")
+
+
+@pytest.fixture
+def other_unit(district):
+    return UnitFactory(district=district, name="区科委", short_name="科委")
+
+
+@pytest.fixture
+def leader(district, unit, other_unit):
+    user = UserFactory(username="leader", full_name="分管副区长")
+    MembershipFactory(user=user, role=Role.LEADER, district=district)
+    unit.responsible_leader = user
+    unit.save(update_fields=["responsible_leader"])
+    other_unit.responsible_leader = user
+    other_unit.save(update_fields=["responsible_leader"])
+    return user
+
+
+@pytest.fixture
+def office(district):
+    user = UserFactory(username="office", full_name="区府办")
+    MembershipFactory(user=user, role=Role.OFFICE, district=district)
+    return user
+
+
+@pytest.fixture
+def handler(district, unit):
+    user = UserFactory(username="handler", full_name="经委承办人")
+    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=unit)
+    return user
+
+
+@pytest.fixture
+def head(district, unit):
+    user = UserFactory(username="head", full_name="经委主任")
+    MembershipFactory(user=user, role=Role.UNIT_HEAD, district=district, unit=unit)
+    return user
+
+
+@pytest.fixture
+def other_handler(district, other_unit):
+    user = UserFactory(username="other_handler", full_name="科委承办人")
+    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=other_unit)
+    return user
+
+
+@pytest.fixture
+def proposer(district):
+    return ProposerFactory(district=district, name="张委员")
+
+
+@pytest.fixture
+def proposer_user(district, proposer):
+    user = UserFactory(username="member", full_name="张委员")
+    MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=proposer)
+    return user
+
+
+@pytest.fixture
+def outsider(other_district):
+    user = UserFactory(username="outsider", full_name="金山区府办")
+    MembershipFactory(user=user, role=Role.OFFICE, district=other_district)
+    return user
+
+
+@pytest.fixture
+def city_admin(db):
+    user = UserFactory(username="admin", full_name="市管理员")
+    MembershipFactory(user=user, role=Role.CITY_ADMIN, district=None)
+    return user

@@ -1,0 +1,3 @@
+"""Admin registrations, one module per area so each stays small."""
+
+from . import deadlines, handling, schemes  # noqa: F401

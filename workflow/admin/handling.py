@@ -1,0 +1,1 @@
+"""Admin for this area (registrations added with the area)."""

@@ -1,0 +1,36 @@
+"""The tables of the workflow. The rules that change them live in `workflow.services`."""
+
+from .deadlines import CalendarYear, DeadlinePolicy, Holiday, Obligation
+from .events import Event
+from .handling import (
+    Assignment,
+    ClosingReport,
+    Consultation,
+    CoUnitOpinion,
+    Extension,
+    Feedback,
+    FollowUp,
+    Reply,
+)
+from .schemes import BodySetting, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
+
+__all__ = [
+    "Assignment",
+    "BodySetting",
+    "CalendarYear",
+    "ClosingReport",
+    "CoUnitOpinion",
+    "Consultation",
+    "DeadlinePolicy",
+    "Event",
+    "Extension",
+    "Feedback",
+    "FollowUp",
+    "Holiday",
+    "Obligation",
+    "OutcomeCategory",
+    "OutcomeScheme",
+    "RatingScale",
+    "RatingValue",
+    "Reply",
+]
