@@ -13,6 +13,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = District
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"d{n}")
     name = factory.Sequence(lambda n: f"测试{n}区")
@@ -89,6 +90,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class ItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Item
+        skip_postgeneration_save = True
 
     district = factory.SubFactory(DistrictFactory)
     year = 2026
