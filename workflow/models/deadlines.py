@@ -67,6 +67,7 @@ class PeriodStart(models.TextChoices):
     ASSIGNMENT = "assignment", _("assignment")
     ACCEPTANCE = "acceptance", _("acceptance")
     REPLY_SENT = "reply_sent", _("reply sent")
+    DISAGREEMENT = "disagreement", _("disagreement")
     PREVIOUS_REPORT = "previous_report", _("previous report")
 
 
