@@ -1,0 +1,308 @@
+"""The yearly report (domain §6): every figure for one district, year, body and kind, as of a date.
+
+A fixed number of queries whatever the number of items: the settings and lists of the
+district (scheme, rating scale, categories), one aggregate over the items with
+`COUNT(*) FILTER (...)` per figure, one over the units, two over the obligations, and
+the same item aggregate for the previous year. District and year are in every `WHERE`
+so the `item_report_idx` index serves them. Per-item facts (replied, outcome, rating)
+are correlated subqueries computed once per item in the inner query that Django wraps
+the aggregate around.
+
+"As of" a date means: replies sent, feedback given, items closed and replies published
+before the end of that day, and each reply's category as it stood then (a follow-up
+conversion after the date is undone by taking its `converted_from`).
+"""
+
+import datetime as dt
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from districts.models import Body
+from proposals.models import ORDINARY_KINDS, Category, Item, Kind
+from workflow.errors import WorkflowError
+from workflow.models import Assignment, BodySetting, Feedback, FollowUp, Obligation, Reply
+
+from .rounding import as_number, change, grouped_table_percents, percent, table_percents
+
+LEAD_ROLES = Assignment.LEAD_ROLES
+RETURNED = Assignment.State.RETURNED
+# Obligation kinds whose on-time rate the report shows, by the name it shows them under.
+TIMELINESS_KINDS = {
+    "acceptance": ("acceptance",),
+    "consultation": ("consultation",),
+    "reply": ("reply", "extended_reply", "rehandling_reply"),
+}
+
+
+def default_as_of(year, today=None):
+    """Today for the current (or a future) year, 31 December for a past year."""
+    today = today or timezone.localdate()
+    return today if year >= today.year else dt.date(year, 12, 31)
+
+
+def report_kinds(body, kind=None):
+    """The kinds a report covers: the one asked for, or the body's ordinary kinds."""
+    if kind is None:
+        return tuple(ORDINARY_KINDS[Body(body)])
+    return (Kind(kind),)
+
+
+def _end_of(day):
+    """The first instant after `day` in the site's time zone: "as of" a day includes all of it."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _lead_assignments():
+    return Assignment.objects.filter(item=OuterRef("pk"), role__in=LEAD_ROLES).exclude(state=RETURNED)
+
+
+def _item_annotations(end):
+    """Per-item facts as of `end`: replied, outcome (now and at first reply), rating, praise, publication."""
+    sent = Reply.objects.filter(assignment=OuterRef("pk"), sent_at__isnull=False, sent_at__lt=end)
+    conversion_after = (
+        FollowUp.objects.filter(reply=OuterRef("pk"), converted_from__isnull=False, reported_at__gte=end)
+        .order_by("reported_at", "pk")
+        .values("converted_from__sort_order")[:1]
+    )
+    latest_order = (
+        sent.order_by("-sent_at", "-pk")
+        .annotate(o=Coalesce(Subquery(conversion_after), F("category__sort_order")))
+        .values("o")[:1]
+    )
+    first_order = sent.order_by("sent_at", "pk").values("category_at_reply__sort_order")[:1]
+
+    def least_resolved(per_assignment):
+        # Several leads (分办): the item takes the least resolved outcome, the latest in scheme order.
+        return Subquery(
+            _lead_assignments()
+            .annotate(o=Subquery(per_assignment))
+            .order_by(F("o").desc(nulls_last=True))
+            .values("o")[:1]
+        )
+
+    feedback = Feedback.objects.filter(item=OuterRef("pk"), submitted_at__lt=end)
+    # The latest round counts; within it a rated form before an unrated one, then the latest.
+    rating_order = feedback.order_by(
+        "-round", Case(When(rating__isnull=True, then=Value(1)), default=Value(0)), "-submitted_at", "-pk"
+    ).values("rating__sort_order")[:1]
+    return {
+        "is_replied": Exists(_lead_assignments())
+        & ~Exists(_lead_assignments().filter(~Exists(sent.filter(kind=Reply.Kind.REPLY)))),
+        "outcome_order": least_resolved(latest_order),
+        "first_outcome_order": least_resolved(first_order),
+        "rating_order": Subquery(rating_order),
+        "is_praised": Exists(feedback.filter(praised=True)),
+        "is_published": Exists(
+            Reply.objects.filter(
+                assignment__item=OuterRef("pk"),
+                assignment__role__in=LEAD_ROLES,
+                published_at__isnull=False,
+                published_at__lt=end,
+            )
+        ),
+    }
+
+
+def _registered(district, year, body, kinds):
+    return Item.objects.filter(district=district, year=year, body=body, kind__in=kinds, review=Item.Review.REGISTERED)
+
+
+def _item_figures(district, year, body, kinds, end, outcomes, ratings, categories):
+    """One aggregate query: the item counts of one district-year."""
+    replied = Q(is_replied=True)
+    closed = Q(closed_at__isnull=False, closed_at__lt=end)
+    aggregates = {
+        "total": Count("pk"),
+        "replied": Count("pk", filter=replied),
+        "closed": Count("pk", filter=closed),
+        "rated": Count("pk", filter=Q(rating_order__isnull=False)),
+        "praised": Count("pk", filter=Q(is_praised=True)),
+        "key_items": Count("pk", filter=Q(is_key=True)),
+        "key_items_closed": Count("pk", filter=Q(is_key=True) & closed),
+        "disclosed": Count("pk", filter=replied & Q(is_published=True)),
+        "uncategorised": Count("pk", filter=Q(category__isnull=True)),
+    }
+    for o in outcomes:
+        aggregates[f"outcome_{o.sort_order}"] = Count("pk", filter=replied & Q(outcome_order=o.sort_order))
+        aggregates[f"first_{o.sort_order}"] = Count("pk", filter=replied & Q(first_outcome_order=o.sort_order))
+    for r in ratings:
+        aggregates[f"rating_{r.sort_order}"] = Count("pk", filter=Q(rating_order=r.sort_order))
+    for c in categories:
+        aggregates[f"category_{c.pk}"] = Count("pk", filter=Q(category_id=c.pk))
+    return _registered(district, year, body, kinds).annotate(**_item_annotations(end)).aggregate(**aggregates)
+
+
+def _rates(figures, outcomes, precision):
+    """The headline rates of one year, as displayed (rounded half-up)."""
+    resolved = sum(figures[f"outcome_{o.sort_order}"] for o in outcomes if o.counts_as_resolved)
+    resolved_at_reply = sum(figures[f"first_{o.sort_order}"] for o in outcomes if o.counts_as_resolved)
+    return {
+        "resolution_rate": percent(resolved, figures["replied"], precision),
+        "resolution_rate_at_reply": percent(resolved_at_reply, figures["replied"], precision),
+        "completion_rate": percent(figures["closed"], figures["total"], precision),
+        "disclosure_rate": percent(figures["disclosed"], figures["replied"], precision),
+        "key_items_completion_rate": percent(figures["key_items_closed"], figures["key_items"], precision),
+    }
+
+
+def _shift_year_back(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _units(district, year, body, kinds):
+    """Every unit with an assignment (lead or co, not returned) on the report's items, heaviest first."""
+    rows = (
+        Assignment.objects.filter(
+            item__district=district,
+            item__year=year,
+            item__body=body,
+            item__kind__in=kinds,
+            item__review=Item.Review.REGISTERED,
+        )
+        .exclude(state=RETURNED)
+        .values("unit_id", "unit__name")
+        .annotate(
+            items=Count("item_id", distinct=True),
+            lead=Count("item_id", filter=Q(role__in=LEAD_ROLES), distinct=True),
+        )
+        .order_by("-items", "unit__sort_order", "unit__name")
+    )
+    return [{"unit": r["unit__name"], "items": r["items"], "lead": r["lead"]} for r in rows]
+
+
+def _timeliness(district, year, body, kinds, as_of, end, precision):
+    obligations = Obligation.objects.filter(
+        item__district=district,
+        item__year=year,
+        item__body=body,
+        item__kind__in=kinds,
+        item__review=Item.Review.REGISTERED,
+        cancelled_at__isnull=True,
+    )
+    done = Q(fulfilled_at__isnull=False, fulfilled_at__lt=end)
+    by_kind = {
+        r["kind"]: r
+        for r in obligations.values("kind").annotate(
+            done=Count("pk", filter=done), on_time=Count("pk", filter=done & Q(on_time=True))
+        )
+    }
+    rates = {}
+    for name, kinds_of in TIMELINESS_KINDS.items():
+        n_done = sum(by_kind.get(k, {}).get("done", 0) for k in kinds_of)
+        n_on_time = sum(by_kind.get(k, {}).get("on_time", 0) for k in kinds_of)
+        rates[name] = {"done": n_done, "on_time": n_on_time, "rate": as_number(percent(n_on_time, n_done, precision))}
+    overdue = (
+        obligations.filter(owner=Obligation.Owner.UNIT)
+        .filter((done & Q(on_time=False)) | (~done & Q(due_on__lt=as_of)))
+        .values("unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit__name")
+    )
+    rates["overdue_by_unit"] = [{"unit": r["unit__name"], "overdue": r["n"]} for r in overdue]
+    return rates
+
+
+def annual_report(*, district, year, body, kind=None, as_of=None, precision=1) -> dict:
+    """The figures of domain §6 as the JSON contract of domain §7 (percent values as JSON numbers)."""
+    kinds = report_kinds(body, kind)
+    as_of = as_of or default_as_of(year)
+    end = _end_of(as_of)
+    setting = BodySetting.objects.filter(district=district, body=body).select_related("scheme", "rating_scale").first()
+    if setting is None:
+        raise WorkflowError(gettext("This district has no outcome scheme for this body yet."), code="no_scheme")
+    outcomes = list(setting.scheme.categories.order_by("sort_order"))
+    ratings = list(setting.rating_scale.values.order_by("sort_order"))
+    categories = list(Category.objects.filter(district=district).order_by("sort_order", "name"))
+
+    received = Item.objects.filter(district=district, year=year, body=body, kind__in=kinds).count()
+    figures = _item_figures(district, year, body, kinds, end, outcomes, ratings, categories)
+    previous_as_of = _shift_year_back(as_of)
+    previous = _item_figures(district, year - 1, body, kinds, _end_of(previous_as_of), outcomes, ratings, [])
+
+    rates = _rates(figures, outcomes, precision)
+    previous_rates = _rates(previous, outcomes, precision) if previous["total"] else None
+
+    category_rows = [(c.name, c.name, figures[f"category_{c.pk}"]) for c in categories]
+    if figures["uncategorised"]:
+        category_rows.append((None, gettext("No category"), figures["uncategorised"]))
+    category_percents = table_percents([n for _c, _l, n in category_rows], precision)
+
+    outcome_counts = [figures[f"outcome_{o.sort_order}"] for o in outcomes]
+    outcome_percents = grouped_table_percents(outcome_counts, [o.counts_as_resolved for o in outcomes], precision)
+    rating_counts = [figures[f"rating_{r.sort_order}"] for r in ratings]
+    rating_percents = table_percents(rating_counts, precision)
+    units = _units(district, year, body, kinds)
+
+    def num(value):
+        return as_number(value, precision)
+
+    def prev_change(name):
+        return num(change(rates[name], previous_rates[name])) if previous_rates else None
+
+    return {
+        "district": district.code,
+        "district_name": district.name,
+        "year": year,
+        "body": str(body),
+        "kind": str(kind) if kind else None,
+        "kinds": [str(k) for k in kinds],
+        "as_of": as_of.isoformat(),
+        "precision": precision,
+        "received": received,
+        "total": figures["total"],
+        "replied": figures["replied"],
+        "not_replied": figures["total"] - figures["replied"],
+        "units_involved": len(units),
+        "units": units,
+        "by_category": [
+            {"code": code, "label": label, "count": n, "percent": num(p)}
+            for (code, label, n), p in zip(category_rows, category_percents, strict=True)
+        ],
+        "by_outcome": [
+            {"code": o.code, "label": o.label, "resolved": o.counts_as_resolved, "count": n, "percent": num(p)}
+            for o, n, p in zip(outcomes, outcome_counts, outcome_percents, strict=True)
+        ],
+        "resolution_rate": num(rates["resolution_rate"]),
+        "resolution_rate_at_reply": num(rates["resolution_rate_at_reply"]),
+        "resolution_rate_change": prev_change("resolution_rate"),
+        "closed": figures["closed"],
+        "completion_rate": num(rates["completion_rate"]),
+        "completion_rate_change": prev_change("completion_rate"),
+        "rated": figures["rated"],
+        "ratings": [
+            {"code": r.code, "label": r.label, "count": n, "percent": num(p)}
+            for r, n, p in zip(ratings, rating_counts, rating_percents, strict=True)
+        ],
+        "praised": figures["praised"],
+        "praised_change": figures["praised"] - previous["praised"] if previous["total"] else None,
+        "key_items": figures["key_items"],
+        "key_items_closed": figures["key_items_closed"],
+        "disclosed": figures["disclosed"],
+        "disclosure_rate": num(rates["disclosure_rate"]),
+        "disclosure_rate_change": prev_change("disclosure_rate"),
+        "timeliness": _timeliness(district, year, body, kinds, as_of, end, precision),
+        "previous_year": _previous_year(year - 1, previous_as_of, previous, previous_rates, num),
+    }
+
+
+def _previous_year(year, as_of, figures, rates, num):
+    if rates is None:
+        return None
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "total": figures["total"],
+        "replied": figures["replied"],
+        "closed": figures["closed"],
+        "praised": figures["praised"],
+        "key_items": figures["key_items"],
+        "key_items_closed": figures["key_items_closed"],
+        "disclosed": figures["disclosed"],
+        **{name: num(value) for name, value in rates.items()},
+    }
