@@ -1,0 +1,38 @@
+"""CSV: one file per table, UTF-8 with a BOM so that Excel opens Chinese text correctly."""
+
+import csv
+import io
+import zipfile
+
+from .tables import PERCENT, POINTS, Table
+
+BOM = "\ufeff"
+
+
+def _text(value, kind, precision):
+    if value is None:
+        return ""
+    if kind == PERCENT:
+        return f"{value:.{precision}f}%"
+    if kind == POINTS:
+        return f"{value:+.{precision}f}" if isinstance(value, float) else f"{value:+d}"
+    return value
+
+
+def render_table(table: Table) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.label for column in table.columns])
+    for r, row in enumerate(table.rows):
+        writer.writerow([_text(value, table.kind_of(r, c), table.precision) for c, value in enumerate(row)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def render_zip(tables: list[Table]) -> bytes:
+    """Several tables: a zip holding one CSV per table, named after the table."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.name}.csv", render_table(table))
+    return buffer.getvalue()

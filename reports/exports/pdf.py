@@ -1,0 +1,99 @@
+"""PDF of the report's tables, built with fpdf2 and a CJK font embedded as a subset.
+
+fpdf2 is pure Python and needs no system library, so the file is made offline on the
+server; the font comes from Debian's fonts-noto-cjk (installed by `.ci/run` and the
+deployment notes). `REPORT_PDF_FONT` in settings may point at another TTF/OTF/TTC file.
+"""
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from .tables import BY_ROW, COUNT, PERCENT, POINTS, Table
+
+# fontTools reports every subsetting step at INFO; the export needs none of it.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+# Noto Sans CJK collections hold JP, KR, SC, TC, HK faces in that order: 2 is Simplified Chinese.
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+)
+
+
+@cache
+def font_file() -> tuple[str, int]:
+    configured = getattr(settings, "REPORT_PDF_FONT", "")
+    candidates = ((configured, 0),) if configured else FONT_CANDIDATES
+    for path, index in candidates:
+        if Path(path).is_file():
+            return path, index
+    raise ImproperlyConfigured(
+        "No CJK font for the PDF export: install Debian's fonts-noto-cjk or set REPORT_PDF_FONT to a TTF/OTF/TTC file."
+    )
+
+
+def _text(value, kind, precision) -> str:
+    if value is None:
+        return "—"
+    if kind == PERCENT:
+        return f"{value:.{precision}f}%"
+    if kind == POINTS:
+        return f"{value:+.{precision}f}" if isinstance(value, float) else f"{value:+d}"
+    return str(value)
+
+
+class _Document(FPDF):
+    def __init__(self, title, orientation):
+        super().__init__(orientation=orientation, format="A4")
+        path, index = font_file()
+        self.add_font("cjk", fname=path, collection_font_number=index)
+        self.set_font("cjk", size=9)
+        self.set_title(title)
+        self.set_auto_page_break(auto=True, margin=15)
+        self.report_title = title
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("cjk", size=8)
+        self.cell(0, 8, _("Page %(page)s") % {"page": self.page_no()}, align="C")
+
+
+def render_tables(title: str, tables: list[Table], *, subtitle: str = "") -> bytes:
+    widest = max((len(t.columns) for t in tables), default=0)
+    pdf = _Document(title, "landscape" if widest > 6 else "portrait")
+    pdf.add_page()
+    pdf.set_font("cjk", size=15)
+    pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+    if subtitle:
+        pdf.set_font("cjk", size=9)
+        pdf.multi_cell(0, 6, subtitle, new_x="LMARGIN", new_y="NEXT")
+    header = FontFace(emphasis="", fill_color=(221, 230, 240))
+    for table in tables:
+        pdf.ln(4)
+        pdf.set_font("cjk", size=11)
+        pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", size=9)
+        numeric = [c.kind in (COUNT, PERCENT, POINTS) or c.kind == BY_ROW for c in table.columns]
+        first = 3 if len(table.columns) > 2 else 1
+        with pdf.table(
+            col_widths=[first] + [1] * (len(table.columns) - 1),
+            headings_style=header,
+            text_align=["LEFT"] + ["RIGHT" if n else "LEFT" for n in numeric[1:]],
+            line_height=6,
+        ) as grid:
+            heading = grid.row()
+            for column in table.columns:
+                heading.cell(column.label)
+            for r, values in enumerate(table.rows):
+                row = grid.row()
+                for c, value in enumerate(values):
+                    row.cell(_text(value, table.kind_of(r, c), table.precision))
+    return bytes(pdf.output())
