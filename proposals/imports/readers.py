@@ -1,0 +1,80 @@
+"""Read a spreadsheet into a header and rows of cell values.
+
+.xlsx through openpyxl (dates and numbers arrive as Python values); .csv as UTF-8 with or
+without a byte order mark, or GB18030 as Chinese Excel saves it. The old binary .xls is
+refused with the advice to save it as .xlsx, since reading it needs another library
+and Excel converts it in one step.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from .errors import ImportRejected, RowError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls (and .doc) files
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list]]  # (spreadsheet row number, cell values)
+
+
+def _refuse(message):
+    return ImportRejected([RowError(None, "", message)])
+
+
+def _read_xlsx(data):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _refuse(_("This is not a readable .xlsx file.")) from exc
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    return rows
+
+
+def _read_csv(data):
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _refuse(_("The .csv file is neither UTF-8 nor GB18030 text; save it again as CSV UTF-8."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _blank(values):
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """The first sheet (or the CSV) as a header and its non-blank rows, numbered as the spreadsheet shows them."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".xls" or data.startswith(OLE_MAGIC):
+        raise _refuse(_("Old .xls files cannot be read: open the file in Excel and save it as .xlsx."))
+    if suffix == ".xlsx":
+        rows = _read_xlsx(data)
+    elif suffix == ".csv":
+        rows = _read_csv(data)
+    else:
+        raise _refuse(_("Upload an .xlsx or .csv file."))
+    numbered = [(n, list(values)) for n, values in enumerate(rows, 1) if not _blank(values)]
+    if not numbered:
+        raise _refuse(_("The file is empty."))
+    (_n, header), *body = numbered
+    return Table(header=[str(h).strip() if h is not None else "" for h in header], rows=body)
