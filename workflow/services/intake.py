@@ -1,0 +1,144 @@
+"""Intake (domain §4 step 1): receive an item, then register, reject or merge it."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from districts.models import Body
+from proposals.models import Item, ItemProposer, Kind
+
+from ..errors import NotAllowed, WorkflowError
+from . import permissions
+from .events import record_event
+from .locking import lock_item
+
+KIND_BODY = {
+    Kind.SUGGESTION: Body.NPC,
+    Kind.WRITTEN_OPINION: Body.NPC,
+    Kind.COMMUNITY_OPINION: Body.NPC,
+    Kind.PROPOSAL: Body.CPPCC,
+}
+
+
+def receive_item(
+    *,
+    actor,
+    now,
+    district,
+    year,
+    body,
+    kind,
+    number,
+    title,
+    text="",
+    session=None,
+    category=None,
+    proposers=(),
+    lead_proposer=None,
+    disclosure=Item.Disclosure.ON_REQUEST,
+    submitted_on=None,
+) -> Item:
+    """The office records an item as handed in; it awaits review (立案)."""
+    if not permissions.is_office(actor, district.pk):
+        raise NotAllowed(_("Only the district office may record items."))
+    if KIND_BODY.get(kind, body) != body:
+        raise WorkflowError(_("This kind of item does not belong to that body."), code="kind_body", field="kind")
+    if not (title or "").strip():
+        raise WorkflowError(_("An item needs a title."), code="title_missing", field="title")
+    proposers = list(proposers)
+    if lead_proposer is not None and lead_proposer not in proposers:
+        proposers.insert(0, lead_proposer)
+    for obj in [*proposers, session, category]:
+        if obj is not None and obj.district_id != district.pk:
+            raise WorkflowError(_("Proposers, session and category must belong to the item's district."))
+    with transaction.atomic():
+        if Item.objects.filter(district=district, year=year, body=body, kind=kind, number=number).exists():
+            raise WorkflowError(
+                _("Item number %(number)s already exists for this year, body and kind.") % {"number": number},
+                code="duplicate_number",
+                field="number",
+            )
+        item = Item.objects.create(
+            district=district,
+            year=year,
+            body=body,
+            kind=kind,
+            number=number,
+            title=title,
+            text=text,
+            session=session,
+            category=category,
+            disclosure=disclosure,
+            submitted_on=submitted_on,
+        )
+        ItemProposer.objects.bulk_create(
+            ItemProposer(item=item, proposer=p, is_lead=p == lead_proposer, sort_order=i)
+            for i, p in enumerate(proposers)
+        )
+        record_event(item=item, action="item.received", actor=actor, now=now, number=number)
+    return item
+
+
+def _start_review(actor, item):
+    permissions.require_office(actor, item)
+    item = lock_item(item.pk)
+    if item.state != Item.State.RECEIVED:
+        raise WorkflowError(_("This item has already been reviewed."), code="already_reviewed")
+    return item
+
+
+def register_item(*, actor, now, item) -> Item:
+    """立案: the item will be handled and counted."""
+    with transaction.atomic():
+        item = _start_review(actor, item)
+        item.review = Item.Review.REGISTERED
+        item.state = Item.State.REGISTERED
+        item.save(update_fields=["review", "state", "updated_at"])
+        record_event(item=item, action="item.registered", actor=actor, now=now)
+    return item
+
+
+def reject_item(*, actor, now, item, reason) -> Item:
+    """不立案, with the reason the proposer is told."""
+    if not (reason or "").strip():
+        raise WorkflowError(_("Say why the item is not registered."), code="reason_missing", field="reason")
+    with transaction.atomic():
+        item = _start_review(actor, item)
+        item.review = Item.Review.REJECTED
+        item.state = Item.State.REJECTED
+        item.rejection_reason = reason
+        item.save(update_fields=["review", "state", "rejection_reason", "updated_at"])
+        record_event(item=item, action="item.rejected", actor=actor, now=now, reason=reason)
+    return item
+
+
+MERGE_TARGET_STATES = (Item.State.RECEIVED, Item.State.REGISTERED, Item.State.HANDLING)
+
+
+def merge_item(*, actor, now, item, into) -> Item:
+    """并案: the item is handled as part of `into`; its proposers receive that reply and rate it."""
+    if into.pk == item.pk:
+        raise WorkflowError(_("An item cannot be merged into itself."), code="merge_self", field="into")
+    permissions.require_office(actor, into)
+    with transaction.atomic():
+        # Lock both in id order so two merges of the same pair cannot deadlock.
+        first, second = sorted([item.pk, into.pk])
+        locked = {first: lock_item(first), second: lock_item(second)}
+        item = _start_review(actor, locked[item.pk])
+        into = locked[into.pk]
+        if (into.district_id, into.body, into.year) != (item.district_id, item.body, item.year):
+            raise WorkflowError(
+                _("Only items of the same district, body and year can be merged."), code="merge_foreign", field="into"
+            )
+        if into.state not in MERGE_TARGET_STATES:
+            raise WorkflowError(
+                _("Items can only be merged into an item that is still being registered or handled."),
+                code="merge_target_state",
+                field="into",
+            )
+        item.review = Item.Review.MERGED
+        item.state = Item.State.MERGED
+        item.merged_into = into
+        item.save(update_fields=["review", "state", "merged_into", "updated_at"])
+        record_event(item=item, action="item.merged", actor=actor, now=now, into=into.pk, into_number=into.number)
+        record_event(item=into, action="item.merged_in", actor=actor, now=now, merged=item.pk, number=item.number)
+    return item

@@ -1,0 +1,110 @@
+"""Who may act on an item: the one place every service checks role and scope.
+
+Scope comes first and reuses the read path (`workflow.selectors.item_scope`): an object
+the actor may not see is "not found", exactly like a missing one. Only an actor who can
+see the item but lacks the role gets "not allowed". `actor=None` is the system
+(management commands, tasks) and passes every check.
+"""
+
+from django.utils.translation import gettext as _
+
+from districts.models import UNIT_ROLES, Role
+from districts.selectors import active_memberships
+from proposals.models import Item, ItemProposer
+
+from ..errors import NotAllowed, NotFound
+from ..selectors import item_scope
+
+
+def item_not_found():
+    return NotFound(_("This item does not exist or is not yours to see."))
+
+
+def require_visible(actor, item):
+    if actor is None:
+        return
+    scope = item_scope(actor)
+    if scope is None or not Item.objects.filter(scope, pk=item.pk).exists():
+        raise item_not_found()
+
+
+def is_office(actor, district_id) -> bool:
+    """Office staff of the district, a city-level admin, a superuser, or the system."""
+    if actor is None or actor.is_superuser:
+        return True
+    return any(
+        m.role == Role.CITY_ADMIN or (m.role == Role.OFFICE and m.district_id == district_id)
+        for m in active_memberships(actor)
+    )
+
+
+def require_office(actor, item):
+    require_visible(actor, item)
+    if not is_office(actor, item.district_id):
+        raise NotAllowed(_("Only the district office may do this."))
+
+
+def unit_roles(actor, unit_id) -> set:
+    if actor is None:
+        return set(UNIT_ROLES)
+    return {m.role for m in active_memberships(actor) if m.role in UNIT_ROLES and m.unit_id == unit_id}
+
+
+def require_unit(actor, item, assignment, roles=UNIT_ROLES):
+    """The actor works for the assignment's unit in one of `roles`.
+
+    A member of another unit gets "not found": another unit's work is outside its scope.
+    """
+    require_visible(actor, item)
+    if actor is None:
+        return
+    mine = unit_roles(actor, assignment.unit_id)
+    if mine & set(roles):
+        return
+    if (
+        not mine
+        and any(m.role in UNIT_ROLES for m in active_memberships(actor))
+        and not is_office(actor, item.district_id)
+    ):
+        raise NotFound(_("This assignment does not exist or is not your unit's."))
+    if Role.UNIT_HEAD in roles and Role.HANDLER not in roles:
+        raise NotAllowed(_("Only the head of the handling unit may do this."))
+    raise NotAllowed(_("Only the handling unit may do this."))
+
+
+def require_unit_or_office(actor, item, assignment) -> bool:
+    """A unit member, or the office acting on the unit's behalf; returns True for the office."""
+    require_visible(actor, item)
+    if actor is None or unit_roles(actor, assignment.unit_id):
+        return False
+    if is_office(actor, item.district_id):
+        return True
+    require_unit(actor, item, assignment)
+    return False
+
+
+def require_leader(actor, item, unit):
+    """The district leader responsible for `unit` (分管领导)."""
+    require_visible(actor, item)
+    if actor is None:
+        return
+    is_leader = any(m.role == Role.LEADER and m.district_id == item.district_id for m in active_memberships(actor))
+    if not (is_leader and unit.responsible_leader_id == actor.pk):
+        raise NotAllowed(_("Only the district leader responsible for this unit may sign this off."))
+
+
+def proposer_ids_of(item) -> set:
+    """The proposers who receive this item's reply: its own and those of items merged into it."""
+    return set(ItemProposer.objects.filter(item_id=item.pk).values_list("proposer_id", flat=True)) | set(
+        ItemProposer.objects.filter(item__merged_into_id=item.pk).values_list("proposer_id", flat=True)
+    )
+
+
+def require_proposer(actor, item) -> int:
+    """The proposer the actor speaks for on this item; returns its id."""
+    require_visible(actor, item)
+    mine = {m.proposer_id for m in active_memberships(actor) if m.role == Role.PROPOSER} if actor else set()
+    found = mine & proposer_ids_of(item)
+    if not found:
+        raise NotAllowed(_("Only a proposer of this item may do this."))
+    return min(found)
