@@ -3,9 +3,11 @@
 See README.md "Configuration" for the variables; a bad value raises at start-up.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -200,4 +202,44 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+
+# --- Reminders and notifications (docs/reminders.md) ----------------------------------
+def _clock(name, raw):
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a time such as 09:00") from None
+
+
+# Reminders of a day go out at this local time (the first sweep after it).
+REMINDER_TIME = _clock("REMINDER_TIME", env_str("REMINDER_TIME", "09:00"))
+# Working days before a due date for the first reminder, where no deadline policy says otherwise.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3)
+# No SMS in these local hours ("21:00-08:00"; empty: none); messages wait for the end.
+_quiet = env_str("SMS_QUIET_HOURS", "21:00-08:00")
+if _quiet:
+    if _quiet.count("-") != 1:
+        raise ImproperlyConfigured(f"SMS_QUIET_HOURS={_quiet!r} is not a range such as 21:00-08:00")
+    SMS_QUIET_HOURS = tuple(_clock("SMS_QUIET_HOURS", part.strip()) for part in _quiet.split("-"))
+else:
+    SMS_QUIET_HOURS = None
+SMS_BACKEND = env_str("SMS_BACKEND", "workflow.notifications.backends.ConsoleSMSBackend")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY")
+if SMS_BACKEND.endswith("HTTPGatewaySMSBackend") and not SMS_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SMS_BACKEND is the HTTP gateway but SMS_GATEWAY_URL is not an http(s) URL")
+# Approved gateway template ids per notification kind: "before_due=SMS_001,overdue=SMS_002,...".
+_templates = env_list("SMS_TEMPLATES", [])
+if any("=" not in part for part in _templates):
+    raise ImproperlyConfigured("SMS_TEMPLATES must be kind=template_id pairs separated by commas")
+SMS_TEMPLATES = dict(part.split("=", 1) for part in _templates)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {"task": "workflow.tasks.sweep_reminders", "schedule": crontab(minute=REMINDER_TIME.minute)},
+    "dispatch-notifications": {"task": "workflow.tasks.dispatch_notifications", "schedule": 300.0},
+    "send-digests": {
+        "task": "workflow.tasks.send_digests",
+        "schedule": crontab(hour=REMINDER_TIME.hour, minute=REMINDER_TIME.minute),
+    },
 }

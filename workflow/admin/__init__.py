@@ -1,3 +1,3 @@
 """Admin registrations, one module per area so each stays small."""
 
-from . import deadlines, handling, schemes  # noqa: F401
+from . import deadlines, handling, notifications, schemes  # noqa: F401

@@ -12,12 +12,14 @@ from .handling import (
     FollowUp,
     Reply,
 )
+from .notifications import Channel, Notification, NotificationKind, NotificationPreference
 from .schemes import BodySetting, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
 
 __all__ = [
     "Assignment",
     "BodySetting",
     "CalendarYear",
+    "Channel",
     "ClosingReport",
     "CoUnitOpinion",
     "Consultation",
@@ -27,6 +29,9 @@ __all__ = [
     "Feedback",
     "FollowUp",
     "Holiday",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Obligation",
     "OutcomeCategory",
     "OutcomeScheme",
