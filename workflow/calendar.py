@@ -13,14 +13,21 @@ processes (workers, the admin) see a newly imported year without a restart.
 """
 
 import bisect
+import csv
 import datetime as dt
 import logging
 import threading
 import time
 import zlib
 from array import array
+from importlib.metadata import version as package_version
 
+import chinese_calendar
+from chinese_calendar.constants import Holiday as PackageHoliday
 from django.db.models.signals import post_delete, post_save
+from simple_history.utils import bulk_create_with_history
+
+from workflow.models import CalendarYear, Holiday
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +81,6 @@ _warned_years = set()
 
 
 def _load():
-    from workflow.models import CalendarYear, Holiday
-
     exceptions = dict(Holiday.objects.values_list("date", "is_workday"))
     years = CalendarYear.objects.values_list("year", flat=True)
     return exceptions, list(years)
@@ -101,10 +106,10 @@ def invalidate(**kwargs):
     _index = None
 
 
-post_save.connect(invalidate, sender="workflow.Holiday", dispatch_uid="calendar_holiday_saved")
-post_delete.connect(invalidate, sender="workflow.Holiday", dispatch_uid="calendar_holiday_deleted")
-post_save.connect(invalidate, sender="workflow.CalendarYear", dispatch_uid="calendar_year_saved")
-post_delete.connect(invalidate, sender="workflow.CalendarYear", dispatch_uid="calendar_year_deleted")
+post_save.connect(invalidate, sender=Holiday, dispatch_uid="calendar_holiday_saved")
+post_delete.connect(invalidate, sender=Holiday, dispatch_uid="calendar_holiday_deleted")
+post_save.connect(invalidate, sender=CalendarYear, dispatch_uid="calendar_year_saved")
+post_delete.connect(invalidate, sender=CalendarYear, dispatch_uid="calendar_year_deleted")
 
 
 def _note_years(index, first, last):
@@ -220,9 +225,6 @@ def package_schedule(years=None):
 
     `years` narrows it; a year the package has no data for is left out.
     """
-    import chinese_calendar
-    from chinese_calendar.constants import Holiday as PackageHoliday
-
     names = {holiday.value: holiday.chinese for holiday in PackageHoliday}
     schedule = {}
     for source, working in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
@@ -233,9 +235,7 @@ def package_schedule(years=None):
 
 
 def package_source():
-    from importlib.metadata import version
-
-    return f"chinesecalendar {version('chinesecalendar')}"
+    return f"chinesecalendar {package_version('chinesecalendar')}"
 
 
 def store_schedule(schedule, *, source, holiday_model=None, year_model=None):
@@ -244,17 +244,63 @@ def store_schedule(schedule, *, source, holiday_model=None, year_model=None):
     Takes the models as arguments so the seeding migration can pass its historical ones.
     Returns the number of rows written.
     """
-    if holiday_model is None or year_model is None:
-        from workflow.models import CalendarYear, Holiday
-
-        holiday_model, year_model = Holiday, CalendarYear
+    holiday_model = holiday_model or Holiday
+    year_model = year_model or CalendarYear
     written = 0
     for year, rows in sorted(schedule.items()):
         holiday_model.objects.filter(date__year=year).delete()
-        holiday_model.objects.bulk_create(
-            holiday_model(date=day, is_workday=working, name=name) for day, working, name in sorted(rows)
-        )
+        objs = [holiday_model(date=day, is_workday=working, name=name) for day, working, name in sorted(rows)]
+        if holiday_model is Holiday:
+            bulk_create_with_history(objs, Holiday)
+        else:  # the migration's historical model has no history to write
+            holiday_model.objects.bulk_create(objs)
         year_model.objects.update_or_create(year=year, defaults={"source": source})
         written += len(rows)
     invalidate()
     return written
+
+
+class ScheduleError(ValueError):
+    """A schedule file that can't be imported; `errors` lists (line number, message) pairs."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))
+        self.errors = errors
+
+
+SCHEDULE_KINDS = {"holiday": False, "workday": True}
+
+
+def read_schedule_csv(lines):
+    """Parse the State Council's schedule as CSV rows `date,kind,name` (kind: holiday or workday).
+
+    A header row is allowed. Returns {year: [(date, is_workday, name)]}; raises ScheduleError
+    listing every bad line, so nothing is imported from a half-valid file.
+    """
+    schedule, errors, seen = {}, [], set()
+    for number, row in enumerate(csv.reader(lines), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if number == 1 and row[0].strip().lower() == "date":
+            continue
+        cells = [cell.strip() for cell in row] + ["", ""]
+        raw_date, kind, name = cells[:3]
+        try:
+            day = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            errors.append((number, f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+            continue
+        if kind not in SCHEDULE_KINDS:
+            errors.append((number, f"kind {kind!r} must be 'holiday' or 'workday'"))
+            continue
+        if SCHEDULE_KINDS[kind] and day.weekday() < 5:
+            errors.append((number, f"{day} is a weekday already, it can't be a make-up working day"))
+            continue
+        if day in seen:
+            errors.append((number, f"{day} is listed twice"))
+            continue
+        seen.add(day)
+        schedule.setdefault(day.year, []).append((day, SCHEDULE_KINDS[kind], name[:50]))
+    if errors:
+        raise ScheduleError(errors)
+    return schedule

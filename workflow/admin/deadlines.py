@@ -1,1 +1,136 @@
-"""Admin for this area (registrations added with the area)."""
+"""Admin for the clock: the holiday calendar, deadline policies, and (read-only) obligations.
+
+An edit of the calendar moves open due dates, so every save or delete here recomputes them
+once the edit is committed, and tells the admin how many moved.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from workflow.calendar import missing_calendar_years
+from workflow.deadlines import explain, recompute_open_obligations
+from workflow.models import CalendarYear, DeadlinePolicy, Holiday, Obligation
+
+
+class RecomputeOnChange:
+    """Recompute open obligations after the calendar edit is committed."""
+
+    def _recompute_after_commit(self, request):
+        def recompute():
+            moved = recompute_open_obligations(now=timezone.now(), actor=request.user)
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d open deadline moved with the calendar.",
+                        "%(count)d open deadlines moved with the calendar.",
+                        moved,
+                    )
+                    % {"count": moved},
+                    messages.WARNING,
+                )
+
+        transaction.on_commit(recompute)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recompute_after_commit(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute_after_commit(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._recompute_after_commit(request)
+
+
+def warn_missing_years(request):
+    missing = missing_calendar_years(timezone.localdate())
+    if missing:
+        messages.warning(
+            request,
+            gettext(
+                "No official holiday schedule for %(years)s: due dates there count Monday to Friday and are "
+                "provisional. Load it with “manage.py load_holidays” or add the dates here, then the year."
+            )
+            % {"years": ", ".join(str(year) for year in missing)},
+        )
+
+
+@admin.register(Holiday)
+class HolidayAdmin(RecomputeOnChange, SimpleHistoryAdmin):
+    list_display = ("date", "name", "is_workday")
+    list_filter = ("is_workday",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            warn_missing_years(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(RecomputeOnChange, SimpleHistoryAdmin):
+    list_display = ("year", "source", "loaded_at")
+    readonly_fields = ("loaded_at",)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            warn_missing_years(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ("district", "body", "session", "kind", "amount", "unit", "start", "fixed_date", "remind_before")
+    list_filter = ("district", "body", "kind")
+    autocomplete_fields = ("district",)
+    raw_id_fields = ("session",)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    """Obligations change only through the workflow; the admin shows them and how they were computed."""
+
+    list_display = ("item", "kind", "round", "owner", "unit", "due_on", "provisional", "fulfilled_at", "on_time")
+    list_filter = ("kind", "owner", "provisional", "on_time")
+    search_fields = ("item__number", "item__title")
+    date_hierarchy = "due_on"
+    list_select_related = ("item", "unit")
+    fields = (
+        "item",
+        "assignment",
+        "kind",
+        "round",
+        "owner",
+        "unit",
+        "starts_on",
+        "due_on",
+        "explanation",
+        "provisional",
+        "fulfilled_at",
+        "on_time",
+        "cancelled_at",
+        "next_remind_at",
+        "calendar_version",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("how the due date was computed"))
+    def explanation(self, obj):
+        return explain(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
