@@ -74,11 +74,11 @@ def _table(document, headers, rows):
 
 def render_bulletin(bulletin) -> bytes:
     """The status bulletin (情况专报): who is overdue, what was sent back, what is disputed, who is clean."""
-    from ..bulletin import bulletin_paragraphs
+    from ..bulletin import bulletin_sections
 
     document = _document()
     _title(document, bulletin.title)
-    for heading, intro, headers, rows in bulletin_paragraphs(bulletin):
+    for heading, intro, headers, rows in bulletin_sections(bulletin):
         _heading(document, heading)
         _body(document, intro)
         if rows:

@@ -1,0 +1,242 @@
+"""Per-unit statistics for the yearly assessment (考核), and the monthly reply counts of the report page.
+
+One row per unit of the district, in the units' official order, for the items of one
+year and body (by default the body's ordinary kinds, as the yearly report). Timeliness
+comes from the on-time flags frozen on each obligation when it was fulfilled, never
+recomputed; "overdue now" is the open obligations past due on `as_of`.
+
+A fixed number of queries whatever the number of units or items: the units, the body's
+scheme and rating scale (two), then one grouped aggregate each over assignments,
+obligations, current outcomes, feedback and contact changes.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from districts.models import HandlingUnit, UnitContact
+from proposals.models import Item
+from workflow.models import Assignment, BodySetting, Obligation, Reply
+from workflow.models.deadlines import ObligationKind
+
+from .annual import default_as_of, report_kinds
+from .exports.tables import COUNT, Column, Table
+
+LEAD_ROLES = Assignment.LEAD_ROLES
+RETURNED = Assignment.State.RETURNED
+REPLY_KINDS = (ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKind.REHANDLING_REPLY)
+# Obligation kinds whose frozen on-time flag the table shows, by column prefix.
+TIMED = {
+    "accepted": (ObligationKind.ACCEPTANCE,),
+    "consulted": (ObligationKind.CONSULTATION,),
+    "opinions": (ObligationKind.CO_OPINION,),
+    "replies": REPLY_KINDS,
+}
+
+
+@dataclass
+class UnitRow:
+    unit: HandlingUnit
+    led: int = 0
+    co: int = 0
+    returned: int = 0
+    accepted_on_time: int = 0
+    accepted_late: int = 0
+    consulted_on_time: int = 0
+    consulted_late: int = 0
+    opinions_on_time: int = 0
+    opinions_late: int = 0
+    replies_on_time: int = 0
+    replies_late: int = 0
+    overdue_now: int = 0
+    longest_delay: int | None = None  # days past due of the oldest open obligation on `as_of`
+    outcomes: dict = field(default_factory=dict)  # outcome code → items
+    ratings: dict = field(default_factory=dict)  # rating code → items
+    disagreements: int = 0
+    praised: int = 0
+    contact_changes: int = 0
+
+
+@dataclass
+class UnitStatistics:
+    district: object
+    year: int
+    body: str
+    as_of: dt.date
+    outcomes: list  # the scheme's categories, in order
+    ratings: list  # the scale's values, in order
+    rows: list[UnitRow]
+
+
+def _items(district, year, body, kinds):
+    return Item.objects.filter(
+        district=district, year=year, body=body, kind__in=kinds, review=Item.Review.REGISTERED
+    ).values("pk")
+
+
+def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStatistics:
+    kinds = report_kinds(body, kind)
+    as_of = as_of or default_as_of(year)
+    items = _items(district, year, body, kinds)
+    setting = BodySetting.objects.select_related("scheme", "rating_scale").get(district=district, body=body)
+    outcomes = list(setting.scheme.categories.order_by("sort_order"))
+    ratings = list(setting.rating_scale.values.order_by("sort_order"))
+
+    assignments = Assignment.objects.filter(item__in=items)
+    units = list(
+        HandlingUnit.objects.filter(district=district)
+        .filter(Q(is_active=True) | Q(pk__in=assignments.values("unit_id")))
+        .order_by("sort_order", "name")
+    )
+    rows = {unit.pk: UnitRow(unit=unit) for unit in units}
+
+    active = ~Q(state=RETURNED)
+    for r in assignments.values("unit_id").annotate(
+        led=Count("item_id", filter=active & Q(role__in=LEAD_ROLES), distinct=True),
+        co=Count("item_id", filter=active & Q(role=Assignment.Role.CO), distinct=True),
+        returned=Count("pk", filter=Q(state=RETURNED)),
+    ):
+        row = rows[r["unit_id"]]
+        row.led, row.co, row.returned = r["led"], r["co"], r["returned"]
+
+    timed = {}
+    for prefix, obligation_kinds in TIMED.items():
+        timed[f"{prefix}_on_time"] = Count("pk", filter=Q(kind__in=obligation_kinds, on_time=True))
+        timed[f"{prefix}_late"] = Count("pk", filter=Q(kind__in=obligation_kinds, on_time=False))
+    overdue = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True, due_on__lt=as_of)
+    obligations = Obligation.objects.filter(item__in=items, owner=Obligation.Owner.UNIT, unit__isnull=False)
+    for r in obligations.values("unit_id").annotate(
+        **timed, overdue_now=Count("pk", filter=overdue), oldest_due=Min("due_on", filter=overdue)
+    ):
+        row = rows.get(r["unit_id"])
+        if row is None:
+            continue
+        for name in timed:
+            setattr(row, name, r[name])
+        row.overdue_now = r["overdue_now"]
+        row.longest_delay = (as_of - r["oldest_due"]).days if r["oldest_due"] else None
+
+    lead = assignments.filter(role__in=LEAD_ROLES).exclude(state=RETURNED)
+    later = Reply.objects.filter(
+        assignment=OuterRef("assignment"), state=Reply.State.SENT, sent_at__gt=OuterRef("sent_at")
+    )
+    current = Reply.objects.filter(assignment__in=lead, state=Reply.State.SENT).exclude(Exists(later))
+    for r in current.values("assignment__unit_id", "category__code").annotate(
+        n=Count("assignment__item", distinct=True)
+    ):
+        rows[r["assignment__unit_id"]].outcomes[r["category__code"]] = r["n"]
+
+    latest = Q(item__feedback__round=F("item__round"))
+    for r in lead.values("unit_id").annotate(
+        **{
+            f"rating_{v.code}": Count("item_id", filter=latest & Q(item__feedback__rating=v), distinct=True)
+            for v in ratings
+        },
+        disagreements=Count("item_id", filter=Q(item__feedback__agrees=False), distinct=True),
+        praised=Count("item_id", filter=Q(item__feedback__praised=True), distinct=True),
+    ):
+        row = rows[r["unit_id"]]
+        row.ratings = {v.code: r[f"rating_{v.code}"] for v in ratings}
+        row.disagreements, row.praised = r["disagreements"], r["praised"]
+
+    # A change is a new contact person who replaced an earlier one during the year.
+    earlier = UnitContact.objects.filter(unit=OuterRef("unit"), started_on__lt=OuterRef("started_on"))
+    for r in (
+        UnitContact.objects.filter(unit__district=district, started_on__year=year)
+        .filter(Exists(earlier))
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+    ):
+        if r["unit_id"] in rows:
+            rows[r["unit_id"]].contact_changes = r["n"]
+
+    return UnitStatistics(
+        district=district,
+        year=year,
+        body=body,
+        as_of=as_of,
+        outcomes=outcomes,
+        ratings=ratings,
+        rows=list(rows.values()),
+    )
+
+
+def units_table(stats: UnitStatistics) -> Table:
+    """The statistics as a table for the page and every export."""
+    columns = [
+        Column(_("Unit")),
+        Column(_("Items led"), COUNT),
+        Column(_("Items co-handled"), COUNT),
+        Column(_("Accepted on time"), COUNT),
+        Column(_("Accepted late"), COUNT),
+        Column(_("Returned"), COUNT),
+        Column(_("Consultations on time"), COUNT),
+        Column(_("Consultations late"), COUNT),
+        Column(_("Co-unit opinions on time"), COUNT),
+        Column(_("Co-unit opinions late"), COUNT),
+        Column(_("Replies on time"), COUNT),
+        Column(_("Replies late"), COUNT),
+        Column(_("Overdue now"), COUNT),
+        Column(_("Longest delay (days)"), COUNT),
+    ]
+    columns += [Column(f"{o.code} {o.label}", COUNT) for o in stats.outcomes]
+    columns += [Column(v.label, COUNT) for v in stats.ratings]
+    columns += [
+        Column(_("Disagreements"), COUNT),
+        Column(_("Praised"), COUNT),
+        Column(_("Contact person changes"), COUNT),
+    ]
+    rows = [
+        (
+            str(r.unit),
+            r.led,
+            r.co,
+            r.accepted_on_time,
+            r.accepted_late,
+            r.returned,
+            r.consulted_on_time,
+            r.consulted_late,
+            r.opinions_on_time,
+            r.opinions_late,
+            r.replies_on_time,
+            r.replies_late,
+            r.overdue_now,
+            r.longest_delay,
+            *(r.outcomes.get(o.code, 0) for o in stats.outcomes),
+            *(r.ratings.get(v.code, 0) for v in stats.ratings),
+            r.disagreements,
+            r.praised,
+            r.contact_changes,
+        )
+        for r in stats.rows
+    ]
+    return Table(name="units", title=_("Figures by unit"), columns=columns, rows=rows, precision=0)
+
+
+def replies_by_month(*, district, year, body, kind=None) -> list[tuple[str, int]]:
+    """Items first answered in each month (YYYY-MM), from January of the year to the last month with a reply."""
+    items = _items(district, year, body, report_kinds(body, kind))
+    first = (
+        Reply.objects.filter(
+            assignment__item__in=items,
+            assignment__role__in=LEAD_ROLES,
+            state=Reply.State.SENT,
+            kind=Reply.Kind.REPLY,
+            round=1,
+        )
+        .annotate(month=TruncMonth("sent_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(n=Count("assignment__item", distinct=True))
+        .order_by("month")
+    )
+    counts = {r["month"].strftime("%Y-%m"): r["n"] for r in first}
+    last = max([f"{year}-12", *counts]) if counts else f"{year}-12"
+    months, (y, m) = [], (year, 1)
+    while f"{y}-{m:02d}" <= last:
+        months.append((f"{y}-{m:02d}", counts.get(f"{y}-{m:02d}", 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
