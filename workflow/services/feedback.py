@@ -1,0 +1,106 @@
+"""The proposer's feedback (征询意见表, domain §4 step 7): rating, agreement, praise, comment.
+
+Disagreement by any proposer who received the reply opens a re-handling round. Agreement by
+a proposer of the item itself (not of an item merged into it) ends the feedback stage; the
+proposers of merged items may still rate while the item awaits feedback.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from proposals.models import Item, ItemProposer
+
+from .. import deadlines
+from ..errors import Conflict, NotAllowed, WorkflowError
+from ..models import Feedback, Obligation
+from ..models.deadlines import ObligationKind
+from . import permissions
+from .closing import lead_assignments, settle_after_feedback
+from .events import record_event
+from .locking import lock_item
+from .outcomes import check_rating
+
+
+def _proposer_for(actor, item, proposer, form):
+    """The proposer speaking, and whether the office records it on their behalf."""
+    if actor is not None and not permissions.is_office(actor, item.district_id):
+        return permissions.require_proposer(actor, item), False
+    permissions.require_office(actor, item)
+    if proposer is None:
+        raise WorkflowError(_("Choose the proposer whose feedback form this is."), field="proposer")
+    if proposer.pk not in permissions.proposer_ids_of(item):
+        raise NotAllowed(_("This proposer did not receive this item's reply."))
+    if actor is not None and form is None:
+        raise WorkflowError(
+            _("Attach the scanned feedback form when recording it for the proposer."), code="form_missing", field="form"
+        )
+    return proposer.pk, actor is not None
+
+
+def record_feedback(
+    *, actor, now, item, agrees, rating=None, praised=False, comment="", proposer=None, form=None
+) -> Feedback:
+    if agrees not in (True, False):
+        raise WorkflowError(_("Say whether the proposer agrees with the reply."), code="agrees_missing", field="agrees")
+    with transaction.atomic():
+        item = lock_item(item.pk)
+        proposer_id, on_behalf = _proposer_for(actor, item, proposer, form)
+        if Feedback.objects.filter(item=item, round=item.round, proposer_id=proposer_id).exists():
+            raise Conflict(_("This proposer's feedback on this reply is already in."), code="already_in")
+        if item.state != Item.State.REPLIED:
+            raise WorkflowError(_("Feedback is given once the reply has been sent."), code="state")
+        check_rating(item, rating)
+        if form is not None and form.item_id != item.pk:
+            raise WorkflowError(_("The scanned form must be an attachment of this item."), field="form")
+        feedback = Feedback.objects.create(
+            item=item,
+            round=item.round,
+            proposer_id=proposer_id,
+            rating=rating,
+            agrees=agrees,
+            praised=praised,
+            comment=comment,
+            form=form,
+            recorded_by=actor,
+            on_behalf=on_behalf,
+            submitted_at=now,
+        )
+        record_event(
+            item=item,
+            action="feedback.recorded",
+            actor=actor,
+            now=now,
+            round=item.round,
+            proposer=proposer_id,
+            rating=rating.code if rating else None,
+            agrees=agrees,
+            praised=praised,
+            on_behalf=on_behalf,
+        )
+        if not agrees:
+            _open_rehandling(actor=actor, now=now, item=item)
+        elif ItemProposer.objects.filter(item=item, proposer_id=proposer_id).exists():
+            deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
+            settle_after_feedback(actor=actor, now=now, item=item, reason="agreed")
+    return feedback
+
+
+def _open_rehandling(*, actor, now, item):
+    """重新办理: a new round with its own consultation and reply, due per the re-handling policy."""
+    deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
+    deadlines.cancel_obligations(item=item, now=now, kinds=[ObligationKind.FOLLOW_UP])
+    item.round += 1
+    item.state = Item.State.HANDLING
+    item.save(update_fields=["round", "state", "updated_at"])
+    for assignment in lead_assignments(item).select_related("unit"):
+        for kind in (ObligationKind.CONSULTATION, ObligationKind.REHANDLING_REPLY):
+            deadlines.open_obligation(
+                item=item,
+                kind=kind,
+                now=now,
+                assignment=assignment,
+                round=item.round,
+                owner=Obligation.Owner.UNIT,
+                unit=assignment.unit,
+            )
+    record_event(item=item, action="item.rehandling", actor=actor, now=now, round=item.round)
