@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from districts import views as district_views
+from workflow import notification_views
 
 urlpatterns = [
     path("", district_views.home, name="home"),
@@ -14,5 +15,17 @@ urlpatterns = [
     path("items/", include("proposals.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
+    path(
+        "notifications/",
+        include(
+            (
+                [
+                    path("", notification_views.notification_list, name="list"),
+                    path("read/", notification_views.notification_read, name="read"),
+                ],
+                "notifications",
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

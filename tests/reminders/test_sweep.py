@@ -67,8 +67,9 @@ def test_running_the_sweep_twice_records_each_notice_once(
 
 
 def test_it_reminds_n_working_days_before_as_the_policy_says(calendar_2026, district, item, handler, make_obligation):
-    DeadlinePolicy.objects.create(district=district, kind="reply", amount=3, unit="months", start="assignment",
-                                  remind_before=1)
+    DeadlinePolicy.objects.create(
+        district=district, kind="reply", amount=3, unit="months", start="assignment", remind_before=1
+    )
     obligation = make_obligation(item, due_on=DUE)
     sweep(now=at(dt.date(2026, 9, 30), 9))
     assert kinds_for(handler) == []
@@ -81,8 +82,15 @@ def test_it_reminds_n_working_days_before_as_the_policy_says(calendar_2026, dist
 def test_it_escalates_to_the_head_after_n_and_key_items_to_office_and_leader_after_m(
     calendar_2026, district, unit, handler, head, office, leader, proposer, make_obligation
 ):
-    DeadlinePolicy.objects.create(district=district, kind="reply", amount=3, unit="months", start="assignment",
-                                  escalate_to_head_after=2, escalate_to_office_after=4)
+    DeadlinePolicy.objects.create(
+        district=district,
+        kind="reply",
+        amount=3,
+        unit="months",
+        start="assignment",
+        escalate_to_head_after=2,
+        escalate_to_office_after=4,
+    )
     key = ItemFactory(district=district, is_key=True, supervising_leader=leader)
     plain = ItemFactory(district=district)
     key_obligation = make_obligation(key, due_on=DUE)

@@ -35,7 +35,7 @@ def notify_event(event_id, *, now=None):
     kind = PROPOSER_NOTICES.get(event.action)
     if kind is None or event.item.is_imported:
         return 0
-    params = {"unit": str(event.assignment.unit)} if event.assignment else {}
+    params = {"unit": event.assignment.unit.name} if event.assignment else {}
     with transaction.atomic():
         return record(
             [
@@ -63,8 +63,7 @@ def proposer_users(item_ids):
     rows = (
         Membership.objects.filter(role=Role.PROPOSER, is_active=True, user__is_active=True)
         .filter(
-            Q(proposer__item_links__item_id__in=item_ids)
-            | Q(proposer__item_links__item__merged_into_id__in=item_ids)
+            Q(proposer__item_links__item_id__in=item_ids) | Q(proposer__item_links__item__merged_into_id__in=item_ids)
         )
         .values_list("proposer__item_links__item_id", "proposer__item_links__item__merged_into_id", "user_id")
     )

@@ -86,7 +86,7 @@ def _values(notification):
         "link": item_link(item.pk),
         "what": obligation.get_kind_display() if obligation else "",
         "due": obligation.due_on.isoformat() if obligation else "",
-        "unit": str(obligation.unit) if obligation and obligation.unit else notification.params.get("unit", ""),
+        "unit": obligation.unit.name if obligation and obligation.unit else notification.params.get("unit", ""),
         "days": notification.params.get("days", ""),
         "date": notification.due_on.isoformat(),
     }
