@@ -1,10 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .models import HandlingUnit, Role
 from .selectors import active_memberships
 
 
 @login_required
 def home(request):
     """The landing page: the roles the user holds and where each one works."""
-    return render(request, "districts/home.html", {"memberships": active_memberships(request.user)})
+    memberships = active_memberships(request.user)
+    led_units = []
+    if any(m.role == Role.LEADER for m in memberships):
+        led_units = list(HandlingUnit.objects.filter(responsible_leader=request.user, is_active=True))
+    return render(request, "districts/home.html", {"memberships": memberships, "led_units": led_units})

@@ -13,5 +13,7 @@ def test_the_three_outcome_schemes_are_installed_in_scheme_order():
 
 
 def test_a_new_district_gets_the_default_scheme_per_body(district):
-    settings_by_body = {s.body: (s.scheme.code, s.rating_scale.code) for s in BodySetting.objects.filter(district=district)}
+    settings_by_body = {
+        s.body: (s.scheme.code, s.rating_scale.code) for s in BodySetting.objects.filter(district=district)
+    }
     assert settings_by_body == {"npc": ("npc", "satisfaction"), "cppcc": ("cppcc", "quality")}

@@ -1,0 +1,85 @@
+"""Admin for who: districts, units and their contact persons, people and their roles."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import District, HandlingUnit, Membership, Proposer, UnitContact, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("role", "district", "unit", "proposer", "is_active")
+    autocomplete_fields = ("district", "unit", "proposer")
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "phone", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ("username", "full_name", "email", "phone", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "email", "phone")
+    ordering = ("username",)
+    inlines = [MembershipInline]
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "sort_order", "is_active")
+    list_editable = ("sort_order",)
+    search_fields = ("name", "code")
+
+
+class UnitContactInline(admin.TabularInline):
+    """The history of contact persons: end the current row and add a new one to hand over."""
+
+    model = UnitContact
+    extra = 0
+    fields = ("name", "phone", "user", "started_on", "ended_on")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "district", "kind", "sort_order", "responsible_leader", "is_active")
+    list_filter = ("district", "kind", "is_active")
+    list_select_related = ("district", "responsible_leader")
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("responsible_leader",)
+    inlines = [UnitContactInline]
+
+
+@admin.register(Proposer)
+class ProposerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "district", "body", "kind", "term", "constituency", "is_active")
+    list_filter = ("district", "body", "kind", "is_active")
+    list_select_related = ("district",)
+    search_fields = ("name", "constituency")
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "district", "unit", "proposer", "is_active")
+    list_filter = ("role", "district", "is_active")
+    list_select_related = ("user", "district", "unit", "proposer")
+    search_fields = ("user__username", "user__full_name", "unit__name", "proposer__name")
+    autocomplete_fields = ("user", "district", "unit", "proposer")

@@ -1,0 +1,28 @@
+"""`python manage.py seed_demo`: load the demo districts, people and items; safe to run again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from districts.demo import DEMO_PASSWORD, seed
+
+
+class Command(BaseCommand):
+    help = "Create or top up the demo data (three districts, their units, people, sessions and items)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="Password of every demo login.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (the demo logins have a published password).",
+        )
+
+    def handle(self, *args, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: demo logins with a known password don't belong here. Use --force.")
+        result = seed(today=timezone.localdate(), password=password)
+        self.stdout.write(f"Demo data ready ({result.items_created} new items).")
+        self.stdout.write(f"Demo logins (password for all: {password}):")
+        for login in result.logins:
+            self.stdout.write(f"  {login.username:<10} {login.role}  {login.scope}".rstrip())
