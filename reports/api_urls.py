@@ -1,3 +1,9 @@
 """Report endpoints of the REST API."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("annual/", api.AnnualReportView.as_view(), name="api-annual-report"),
+]

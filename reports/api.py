@@ -1,0 +1,74 @@
+"""GET /api/v1/reports/annual/ (domain §7): the yearly report as JSON, for office staff, leaders and admins."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from districts.models import Body, District, Role
+from districts.selectors import active_memberships
+from proposals.models import Kind
+from workflow.errors import WorkflowError
+from workflow.services.intake import KIND_BODY
+
+from .annual import annual_report
+
+REPORT_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+class AnnualReportParams(serializers.Serializer):
+    district = serializers.CharField()
+    year = serializers.IntegerField(min_value=1980, max_value=2100)
+    body = serializers.ChoiceField(choices=Body.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    as_of = serializers.DateField(required=False)
+    precision = serializers.ChoiceField(choices=[(0, "0"), (1, "1")], required=False, default=1)
+
+    def validate(self, attrs):
+        kind = attrs.get("kind")
+        if kind and KIND_BODY.get(kind, attrs["body"]) != attrs["body"]:
+            raise ValidationError({"kind": [gettext_lazy("This kind of item does not belong to that body.")]})
+        return attrs
+
+
+def report_scope(user):
+    """(is_admin, own district ids) of a user who may read reports; 403 for anyone else."""
+    memberships = active_memberships(user)
+    admin = user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships)
+    own = {m.district_id for m in memberships if m.role in REPORT_ROLES}
+    if not admin and not own:
+        raise PermissionDenied(_("Only office staff, district leaders and administrators may read reports."))
+    return admin, own
+
+
+def reportable_district(user, code):
+    """The district `user` may read reports of; 404 outside their districts, exactly like an unknown code."""
+    admin, own = report_scope(user)
+    district = District.objects.filter(code=code).first()
+    if district is None or not (admin or district.pk in own):
+        raise NotFound(_("No such district."))
+    return district
+
+
+class AnnualReportView(APIView):
+    def get(self, request):
+        # The role comes first, so a proposer or unit user learns nothing about districts or parameters.
+        report_scope(request.user)
+        params = AnnualReportParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        district = reportable_district(request.user, p["district"])
+        try:
+            report = annual_report(
+                district=district,
+                year=p["year"],
+                body=p["body"],
+                kind=p.get("kind"),
+                as_of=p.get("as_of"),
+                precision=int(p["precision"]),
+            )
+        except WorkflowError as exc:
+            raise ValidationError({"detail": exc.message}) from exc
+        return Response(report)
