@@ -1,16 +1,33 @@
-"""What a user may see: the one definition every list, detail view, export and API uses.
+"""What a user may see: the one definition every list, detail view, export, API and service uses.
 
 Objects outside a user's scope are simply absent from these querysets, so views answer
-"not found" rather than "forbidden" and nothing leaks.
+"not found" rather than "forbidden" and nothing leaks. Office staff and district leaders
+see their district; a unit sees the items assigned to it (and, of other units' replies,
+only those sent); a proposer sees their own items and those theirs were merged into, with
+sent replies only; the public sees published replies only.
 """
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
-from proposals.models import Attachment, Item
+from proposals.models import Attachment, Item, ItemProposer
 
-from .models import Assignment
+from .deadlines import with_deadlines
+from .errors import NotFound
+from .models import Assignment, CoUnitOpinion, Obligation, Reply
+
+
+def _unit_items(unit_id):
+    return Assignment.objects.filter(unit_id=unit_id).exclude(state=Assignment.State.RETURNED).values("item_id")
+
+
+def _proposer_items(proposer_id):
+    # A merged item's proposers receive the target's reply, so they see the target too.
+    links = ItemProposer.objects.filter(proposer_id=proposer_id)
+    return Q(pk__in=links.values("item_id")) | Q(pk__in=links.values("item__merged_into_id"))
 
 
 def item_scope(user) -> Q | None:
@@ -28,25 +45,126 @@ def item_scope(user) -> Q | None:
         if m.role in (Role.OFFICE, Role.LEADER):
             scope |= Q(district_id=m.district_id)
         elif m.role in UNIT_ROLES:
-            scope |= Q(
-                pk__in=Assignment.objects.filter(unit_id=m.unit_id)
-                .exclude(state=Assignment.State.RETURNED)
-                .values("item_id")
-            )
+            scope |= Q(pk__in=_unit_items(m.unit_id))
         elif m.role == Role.PROPOSER:
-            # A merged item's proposers receive the target's reply, so they see the target too.
-            scope |= Q(item_proposers__proposer_id=m.proposer_id) | Q(
-                merged_items__item_proposers__proposer_id=m.proposer_id
-            )
+            scope |= _proposer_items(m.proposer_id)
     return scope if any_role else None
 
 
-def visible_items(user):
+def _scoped(user):
     scope = item_scope(user)
-    if scope is None:
-        return Item.objects.none()
-    return Item.objects.filter(scope).distinct() if scope else Item.objects.all()
+    return Item.objects.none() if scope is None else Item.objects.filter(scope)
+
+
+# What an item in the workflow waits for, and on whom, in order of precedence.
+_OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+
+
+def _reply_in(state):
+    return Exists(Reply.objects.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state=state))
+
+
+def _waits():
+    """(condition, waits_for, waiting_on) for an item being handled or followed up, first match wins."""
+    assignments = Assignment.objects.filter(item=OuterRef("pk"))
+    handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
+    return [
+        (Q(state=Item.State.RECEIVED), "review", "office"),
+        (Q(state=Item.State.REGISTERED), "assignment", "office"),
+        (Q(state=Item.State.REPLIED), "feedback", "proposer"),
+        (
+            handling & Q(Exists(assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True))),
+            "reassignment",
+            "office",
+        ),
+        (handling & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
+        (handling & Q(_reply_in(Reply.State.AWAITING_HEAD)), "head_approval", "unit_head"),
+        (handling & Q(_reply_in(Reply.State.AWAITING_LEADER)), "leader_signoff", "leader"),
+        (handling & Q(_reply_in(Reply.State.AWAITING_OFFICE)), "office_review", "office"),
+        (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
+        (
+            Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
+            "consultation",
+            "unit",
+        ),
+        (
+            Q(
+                Exists(
+                    assignments.filter(role=Assignment.Role.CO)
+                    .exclude(state=Assignment.State.RETURNED)
+                    .exclude(pk__in=CoUnitOpinion.objects.values("assignment_id"))
+                )
+            ),
+            "co_opinion",
+            "unit",
+        ),
+        (Q(state=Item.State.HANDLING), "reply", "unit"),
+    ]
+
+
+def annotate_progress(items, *, today):
+    """Add stage, waits_for, waiting_on and the deadline figures, as subqueries of the one list query."""
+    waits = _waits()
+    items = items.annotate(
+        stage=Case(
+            When(state=Item.State.HANDLING, round__gt=1, then=Value("rehandling")),
+            default=F("state"),
+            output_field=CharField(),
+        ),
+        waits_for=Case(
+            *(When(cond, then=Value(w)) for cond, w, _o in waits), default=Value(""), output_field=CharField()
+        ),
+        waiting_on=Case(
+            *(When(cond, then=Value(o)) for cond, _w, o in waits), default=Value(""), output_field=CharField()
+        ),
+    )
+    return with_deadlines(items, today=today)
+
+
+def visible_items(user, *, today=None):
+    """The items `user` may see, each annotated with where it stands and when it is due."""
+    return annotate_progress(_scoped(user), today=today or timezone.localdate())
+
+
+def get_item_for(user, pk, *, today=None) -> Item:
+    try:
+        return visible_items(user, today=today).get(pk=pk)
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This item does not exist or is not yours to see.")) from None
+
+
+def reply_scope(user) -> Q:
+    """A filter on Reply: drafts stay within the unit and the district's office and leaders."""
+    published = Q(state=Reply.State.SENT, published_at__isnull=False)
+    if not user.is_authenticated:
+        return published
+    if user.is_superuser:
+        return Q()
+    scope = published
+    for m in active_memberships(user):
+        if m.role == Role.CITY_ADMIN:
+            return Q()
+        if m.role in (Role.OFFICE, Role.LEADER):
+            scope |= Q(assignment__item__district_id=m.district_id)
+        elif m.role in UNIT_ROLES:
+            scope |= Q(assignment__unit_id=m.unit_id) | Q(
+                state=Reply.State.SENT, assignment__item_id__in=_unit_items(m.unit_id)
+            )
+        elif m.role == Role.PROPOSER:
+            scope |= Q(state=Reply.State.SENT, assignment__item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
+    return scope
+
+
+def visible_replies(user):
+    return Reply.objects.filter(reply_scope(user))
+
+
+def published_replies():
+    """The public portal: replies the office published with the proposer's consent."""
+    return Reply.objects.filter(state=Reply.State.SENT, published_at__isnull=False).select_related(
+        "assignment__item", "assignment__unit", "category"
+    )
 
 
 def visible_attachments(user):
-    return Attachment.objects.filter(item__in=visible_items(user).values("pk"))
+    return Attachment.objects.filter(item__in=_scoped(user).values("pk"))

@@ -22,18 +22,23 @@ def current_reply(assignment):
     """The lead assignment's latest sent reply (not the second reply): its category is the item's outcome."""
     return (
         Reply.objects.filter(assignment=assignment, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
-        .select_related("category")
+        .select_related("category", "category_at_reply")
         .order_by("-round")
         .first()
     )
 
 
+def keeps_open(reply):
+    """An outcome that stayed open when replied, or became one, ends with a closing report (domain §4 step 9)."""
+    return reply.category.stays_open or reply.category_at_reply.stays_open
+
+
 def leads_needing_closing_report(item):
-    """Lead assignments whose current category keeps the item open and that have no closing report yet."""
+    """Lead assignments whose outcome keeps the item open and that have no closing report yet."""
     waiting = []
-    for assignment in lead_assignments(item).exclude(closing_reports__isnull=False):
+    for assignment in lead_assignments(item).exclude(closing_reports__isnull=False).select_related("unit"):
         reply = current_reply(assignment)
-        if reply is not None and reply.category.stays_open:
+        if reply is not None and keeps_open(reply):
             waiting.append(assignment)
     return waiting
 
@@ -209,7 +214,7 @@ def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
         if ClosingReport.objects.filter(assignment=assignment).exists():
             raise Conflict(_("This unit's closing report is already in."), code="already_in")
         reply = current_reply(assignment) if assignment.is_lead else None
-        if reply is None or not reply.category.stays_open:
+        if reply is None or not keeps_open(reply):
             raise WorkflowError(_("This unit has nothing left open to report on."), code="nothing_open")
         second_sent = Reply.objects.filter(
             assignment=assignment, kind=Reply.Kind.SECOND, state=Reply.State.SENT

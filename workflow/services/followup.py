@@ -14,7 +14,7 @@ from ..errors import WorkflowError
 from ..models import FollowUp, Obligation, Reply
 from ..models.deadlines import ObligationKind
 from . import permissions
-from .closing import close_item_now, current_reply, leads_needing_closing_report
+from .closing import current_reply
 from .events import record_event
 from .locking import lock_item, reread
 from .outcomes import check_category, check_category_details
@@ -95,6 +95,4 @@ def report_progress(*, actor, now, assignment, progress, convert_to=None, planne
             before=before.code,
             after=reply.category.code,
         )
-        if item.state == Item.State.FOLLOWING_UP and not leads_needing_closing_report(item):
-            close_item_now(actor=actor, now=now, item=item, reason="converted")
     return report

@@ -1,0 +1,148 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from districts.models import User
+from proposals.models import Item
+from tests.factories import ItemFactory, ProposerFactory
+from workflow.errors import NotFound
+from workflow.selectors import get_item_for, published_replies, visible_items, visible_replies
+from workflow.services import assignment as assign
+from workflow.services import intake, replies
+
+from .conftest import NOW, category
+from .flow import consult
+from .flow import reply as send
+
+TODAY = NOW.date()
+
+
+def pks(qs):
+    return {i.pk for i in qs}
+
+
+def test_the_office_sees_its_district_only(registered, office, outsider, other_district):
+    foreign = ItemFactory(district=other_district)
+    assert pks(visible_items(office, today=TODAY)) == {registered.pk}
+    assert pks(visible_items(outsider, today=TODAY)) == {foreign.pk}
+    with pytest.raises(NotFound):
+        get_item_for(outsider, registered.pk, today=TODAY)
+    assert get_item_for(office, registered.pk, today=TODAY) == registered
+
+
+def test_a_unit_sees_the_items_assigned_to_it(lead, handler, other_handler, district):
+    ItemFactory(district=district)
+    assert pks(visible_items(handler, today=TODAY)) == {lead.item_id}
+    assert not visible_items(other_handler, today=TODAY).exists()
+
+
+def test_a_proposer_sees_own_items_and_the_target_of_a_merge(registered, office, proposer_user, district, proposer):
+    theirs = ItemFactory(district=district, number="0100", lead_proposer=proposer)
+    target = ItemFactory(district=district, number="0101")
+    ItemFactory(district=district, number="0102", lead_proposer=ProposerFactory(district=district))
+    intake.merge_item(actor=office, now=NOW, item=theirs, into=target)
+    assert pks(visible_items(proposer_user, today=TODAY)) == {registered.pk, theirs.pk, target.pk}
+
+
+def test_anyone_without_a_role_sees_nothing(registered, db):
+    assert not visible_items(AnonymousUser(), today=TODAY).exists()
+    assert not visible_items(User.objects.create(username="nobody"), today=TODAY).exists()
+
+
+def test_co_units_do_not_see_the_lead_units_draft(registered, office, unit, co_unit, handler, co_handler, head):
+    lead, _co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    draft = replies.draft_reply(actor=handler, now=NOW, assignment=lead, text="草稿", category=category("cppcc", "A"))
+    assert pks(visible_replies(handler)) == {draft.pk}
+    assert pks(visible_replies(office)) == {draft.pk}
+    assert not visible_replies(co_handler).exists()
+    assert registered.pk in pks(visible_items(co_handler, today=TODAY))
+
+
+def test_proposers_and_the_public_see_sent_and_published_replies_only(accepted, handler, head, office, proposer_user):
+    consult(accepted, handler, NOW)
+    reply = send(accepted, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW)
+    assert pks(visible_replies(proposer_user)) == {reply.pk}
+    assert not visible_replies(AnonymousUser()).exists()
+    assert not published_replies().exists()
+    replies.publish_reply(actor=office, now=NOW, reply=reply)
+    assert pks(visible_replies(AnonymousUser())) == {reply.pk}
+    assert pks(published_replies()) == {reply.pk}
+
+
+def row(user, item):
+    return get_item_for(user, item.pk, today=TODAY)
+
+
+def test_each_item_says_what_it_waits_for_and_on_whom(
+    received, office, handler, head, unit, co_unit, co_handler, leader
+):
+    assert (row(office, received).waits_for, row(office, received).waiting_on) == ("review", "office")
+    intake.register_item(actor=office, now=NOW, item=received)
+    assert row(office, received).waits_for == "assignment"
+    lead, co = assign.assign_units(actor=office, now=NOW, item=received, lead_units=[unit], co_units=[co_unit])
+    assert (row(office, received).waits_for, row(office, received).waiting_on) == ("acceptance", "unit")
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    assert row(office, received).waits_for == "consultation"
+    consult(lead, handler, NOW)
+    assert row(office, received).waits_for == "co_opinion"
+    from workflow.services import opinions
+
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="意见")
+    assert row(office, received).waits_for == "reply"
+    draft = replies.draft_reply(actor=handler, now=NOW, assignment=lead, text="答复", category=category("cppcc", "C"))
+    replies.submit_reply(actor=handler, now=NOW, reply=draft)
+    assert (row(office, received).waits_for, row(office, received).waiting_on) == ("head_approval", "unit_head")
+    replies.approve_reply(actor=head, now=NOW, reply=draft)
+    assert row(office, received).waiting_on == "leader"
+    replies.sign_off_reply(actor=leader, now=NOW, reply=draft)
+    assert row(office, received).waits_for == "office_review"
+    replies.send_reply(actor=office, now=NOW, reply=draft)
+    got = row(office, received)
+    assert (got.stage, got.waits_for, got.waiting_on) == (Item.State.REPLIED, "feedback", "proposer")
+    assert got.earliest_due_on == dt.date(2026, 4, 2)
+
+
+def test_a_returned_assignment_waits_on_the_office(lead, handler, office):
+    assign.return_assignment(actor=handler, now=NOW, assignment=lead, reason="非本单位职责")
+    got = row(office, lead.item)
+    assert (got.waits_for, got.waiting_on, got.open_obligations) == ("reassignment", "office", 0)
+
+
+def test_overdue_items_are_flagged(lead, office):
+    got = get_item_for(office, lead.item_id, today=TODAY + dt.timedelta(days=10))
+    assert got.is_overdue and got.overdue_workdays > 0
+    assert got.earliest_due_on == dt.date(2026, 3, 9)
+
+
+def _items(district, unit, office, n, start=0):
+    for i in range(start, start + n):
+        item = ItemFactory(district=district, number=f"L{i:03d}", state=Item.State.REGISTERED, review="registered")
+        assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit])
+
+
+def _count(user):
+    user = User.objects.get(pk=user.pk)  # a fresh object: its roles are read once per request
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(visible_items(user, today=TODAY + dt.timedelta(days=30)))
+    return len(ctx.captured_queries), rows
+
+
+@pytest.mark.parametrize("who", ["office", "handler", "proposer_user"])
+def test_the_list_costs_the_same_queries_for_5_or_30_items(
+    district, unit, office, handler, proposer_user, who, request
+):
+    user = request.getfixturevalue(who)
+    _items(district, unit, office, 5)
+    small, rows = _count(user)
+    _items(district, unit, office, 25, start=5)
+    large, more = _count(user)
+    # roles (1) + the distinct overdue due dates (1) + the annotated list (1)
+    assert small == large == 3
+    if who != "proposer_user":
+        assert (len(rows), len(more)) == (5, 30)
+        assert all(r.is_overdue and r.waits_for == "acceptance" for r in more)
