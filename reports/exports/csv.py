@@ -4,19 +4,9 @@ import csv
 import io
 import zipfile
 
-from .tables import PERCENT, POINTS, Table
+from .tables import Table, cell_text
 
 BOM = "\ufeff"
-
-
-def _text(value, kind, precision):
-    if value is None:
-        return ""
-    if kind == PERCENT:
-        return f"{value:.{precision}f}%"
-    if kind == POINTS:
-        return f"{value:+.{precision}f}" if isinstance(value, float) else f"{value:+d}"
-    return value
 
 
 def render_table(table: Table) -> bytes:
@@ -25,7 +15,7 @@ def render_table(table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.label for column in table.columns])
     for r, row in enumerate(table.rows):
-        writer.writerow([_text(value, table.kind_of(r, c), table.precision) for c, value in enumerate(row)])
+        writer.writerow([cell_text(value, table.kind_of(r, c), table.precision) for c, value in enumerate(row)])
     return buffer.getvalue().encode("utf-8")
 
 

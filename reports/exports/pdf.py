@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from .tables import BY_ROW, COUNT, PERCENT, POINTS, Table
+from .tables import BY_ROW, COUNT, PERCENT, POINTS, Table, cell_text
 
 # fontTools reports every subsetting step at INFO; the export needs none of it.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -38,16 +38,6 @@ def font_file() -> tuple[str, int]:
     raise ImproperlyConfigured(
         "No CJK font for the PDF export: install Debian's fonts-noto-cjk or set REPORT_PDF_FONT to a TTF/OTF/TTC file."
     )
-
-
-def _text(value, kind, precision) -> str:
-    if value is None:
-        return "—"
-    if kind == PERCENT:
-        return f"{value:.{precision}f}%"
-    if kind == POINTS:
-        return f"{value:+.{precision}f}" if isinstance(value, float) else f"{value:+d}"
-    return str(value)
 
 
 class _Document(FPDF):
@@ -95,5 +85,5 @@ def render_tables(title: str, tables: list[Table], *, subtitle: str = "") -> byt
             for r, values in enumerate(table.rows):
                 row = grid.row()
                 for c, value in enumerate(values):
-                    row.cell(_text(value, table.kind_of(r, c), table.precision))
+                    row.cell(cell_text(value, table.kind_of(r, c), table.precision, "—"))
     return bytes(pdf.output())

@@ -40,6 +40,24 @@ class Table:
         return kind
 
 
+def cell_text(value, kind, precision, empty="") -> str:
+    """A value as people read it: 81%, +3, 210."""
+    if value is None:
+        return empty
+    if kind == PERCENT:
+        return f"{value:.{precision}f}%"
+    if kind == POINTS:
+        return f"{value:+.{precision}f}" if isinstance(value, float) else f"{value:+d}"
+    return str(value)
+
+
+def display_rows(table: "Table", empty="—") -> list[list[str]]:
+    return [
+        [cell_text(v, table.kind_of(r, c), table.precision, empty) for c, v in enumerate(row)]
+        for r, row in enumerate(table.rows)
+    ]
+
+
 def report_precision(report: dict) -> int:
     """The precision the report was computed at: given, or 1 if any rate has a decimal part."""
     if report.get("precision") in (0, 1):

@@ -1,0 +1,46 @@
+"""What a report page is asked for: district, year, body (and a period for the bulletin)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Body
+
+
+class ReportForm(forms.Form):
+    """District, year and body of the yearly figures; the districts are the ones the user may report on."""
+
+    district = forms.ChoiceField(label=_("District"))
+    year = forms.IntegerField(label=_("Year"), min_value=1980, max_value=2100)
+    body = forms.ChoiceField(label=_("Body"), choices=Body.choices, initial=Body.CPPCC)
+
+    def __init__(self, data, *, districts):
+        data = data.copy()
+        data.setdefault("district", districts[0].code if districts else "")
+        data.setdefault("year", str(timezone.localdate().year))
+        data.setdefault("body", Body.CPPCC)
+        super().__init__(data)
+        self.fields["district"].choices = [(d.code, d.name) for d in districts]
+
+
+class BulletinForm(ReportForm):
+    """The bulletin covers a period rather than a year: by default the last three months to today."""
+
+    year = None
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, districts):
+        data = data.copy()
+        today = timezone.localdate()
+        data.setdefault("end", today.isoformat())
+        data.setdefault("start", (today.replace(day=1) - dt.timedelta(days=62)).replace(day=1).isoformat())
+        super().__init__(data, districts=districts)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The period must start before it ends."))
+        return cleaned

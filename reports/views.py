@@ -1,0 +1,179 @@
+"""Report pages for office staff, district leaders and administrators: parse, compute, render.
+
+Who may see a district's reports: its office staff and leaders, a city-level admin and a
+superuser. Anyone else with a role gets 403; a district outside the user's reach is
+answered 404, like every object outside a user's scope.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from districts.models import Body, District, Role
+from districts.selectors import active_memberships
+from workflow.errors import WorkflowError
+
+from . import exports
+from .annual import annual_report
+from .bulletin import bulletin_sections, status_bulletin
+from .exports import docx as docx_export
+from .exports import draft
+from .exports.tables import annual_tables, display_rows, figure_labels, summary_rows
+from .forms import BulletinForm, ReportForm
+from .units import replies_by_month, unit_statistics, units_table
+
+REPORTING_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def report_districts(user) -> list[District]:
+    """The districts `user` may report on; PermissionDenied when their roles allow no reports at all."""
+    memberships = active_memberships(user)
+    if user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships):
+        return list(District.objects.filter(is_active=True))
+    districts = {m.district_id: m.district for m in memberships if m.role in REPORTING_ROLES}
+    if not districts:
+        raise PermissionDenied(_("Reports are for office staff, district leaders and administrators."))
+    return sorted(districts.values(), key=lambda d: (d.sort_order, d.code))
+
+
+def _selection(request, form_class):
+    """The valid form and its district, or the invalid form; 404 for a district outside the user's reach."""
+    districts = report_districts(request.user)
+    form = form_class(request.GET, districts=districts)
+    code = form.data.get("district")
+    district = next((d for d in districts if d.code == code), None)
+    if district is None:
+        raise Http404(_("No such district."))
+    return form, district
+
+
+def _report(form, district):
+    return annual_report(district=district, year=form.cleaned_data["year"], body=form.cleaned_data["body"])
+
+
+def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[name.rsplit(".", 1)[-1]])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _chart_data(report, stats, months):
+    return {
+        "outcomes": {
+            "labels": [r["label"] for r in report["by_outcome"]],
+            "counts": [r["count"] for r in report["by_outcome"]],
+        },
+        "categories": {
+            "labels": [r["label"] for r in report["by_category"]],
+            "counts": [r["count"] for r in report["by_category"]],
+        },
+        "months": {"labels": [m for m, _n in months], "counts": [n for _m, n in months], "label": _("Items answered")},
+        "units": {
+            "labels": [str(r.unit) for r in stats.rows if r.led or r.co],
+            "series": [
+                {"label": _("Items led"), "data": [r.led for r in stats.rows if r.led or r.co]},
+                {"label": _("Items co-handled"), "data": [r.co for r in stats.rows if r.led or r.co]},
+                {"label": _("Overdue now"), "data": [r.overdue_now for r in stats.rows if r.led or r.co]},
+            ],
+        },
+    }
+
+
+@login_required
+def annual(request):
+    form, district = _selection(request, ReportForm)
+    context = {"form": form, "district": district, "formats": exports.FORMATS}
+    if form.is_valid():
+        try:
+            report = _report(form, district)
+        except WorkflowError as error:
+            context["error"] = error.message
+        else:
+            year, body = form.cleaned_data["year"], form.cleaned_data["body"]
+            stats = unit_statistics(district=district, year=year, body=body)
+            unit_table = units_table(stats)
+            months = replies_by_month(district=district, year=year, body=body)
+            labels = figure_labels()
+            context.update(
+                report=report,
+                summary=[
+                    (labels[key], kind, value, before, change)
+                    for key, kind, value, before, change in summary_rows(report)
+                ],
+                body_label=Body(body).label,
+                tables=[(table, display_rows(table)) for table in annual_tables(report)[1:]],
+                draft=draft.sections(report),
+                units=unit_table,
+                unit_rows=display_rows(unit_table),
+                charts=_chart_data(report, stats, months),
+                query=request.GET.urlencode(),
+            )
+    return render(request, "reports/annual.html", context)
+
+
+@login_required
+def annual_export(request, fmt):
+    form, district = _selection(request, ReportForm)
+    if fmt not in exports.FORMATS or not form.is_valid():
+        raise Http404(_("No such export."))
+    report = _report(form, district)
+    table = request.GET.get("table") or None
+    try:
+        data = exports.render(report, fmt, table=table)
+    except exports.UnknownFormat as error:
+        raise Http404(str(error)) from error
+    return _attachment(data, fmt, exports.filename(report, fmt, table=table))
+
+
+def _unit_stats(form, district):
+    return unit_statistics(district=district, year=form.cleaned_data["year"], body=form.cleaned_data["body"])
+
+
+@login_required
+def units(request):
+    form, district = _selection(request, ReportForm)
+    context = {"form": form, "district": district, "formats": ("xlsx", "pdf", "csv")}
+    if form.is_valid():
+        table = units_table(_unit_stats(form, district))
+        context.update(table=table, rows=display_rows(table), query=request.GET.urlencode())
+    return render(request, "reports/units.html", context)
+
+
+@login_required
+def units_export(request, fmt):
+    form, district = _selection(request, ReportForm)
+    if fmt not in ("xlsx", "pdf", "csv") or not form.is_valid():
+        raise Http404(_("No such export."))
+    table = units_table(_unit_stats(form, district))
+    title = f"{district.name} {form.cleaned_data['year']} {table.title}"
+    data = exports.render_tables(title, [table], fmt)
+    return _attachment(
+        data, fmt, f"{district.code}-{form.cleaned_data['year']}-{form.cleaned_data['body']}-units.{fmt}"
+    )
+
+
+def _bulletin(form, district):
+    data = form.cleaned_data
+    return status_bulletin(district=district, body=data["body"], start=data["start"], end=data["end"])
+
+
+@login_required
+def bulletin(request):
+    form, district = _selection(request, BulletinForm)
+    context = {"form": form, "district": district}
+    if form.is_valid():
+        result = _bulletin(form, district)
+        context.update(bulletin=result, sections=bulletin_sections(result), query=request.GET.urlencode())
+    return render(request, "reports/bulletin.html", context)
+
+
+@login_required
+def bulletin_export(request):
+    form, district = _selection(request, BulletinForm)
+    if not form.is_valid():
+        raise Http404(_("No such export."))
+    data = form.cleaned_data
+    name = f"{district.code}-{data['body']}-bulletin-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.docx"
+    return _attachment(docx_export.render_bulletin(_bulletin(form, district)), "docx", name)
