@@ -114,6 +114,8 @@ post_delete.connect(invalidate, sender=CalendarYear, dispatch_uid="calendar_year
 
 def _note_years(index, first, last):
     """Log once per year and process that a year without official data was counted as Mon–Fri."""
+    if first == last and first in index.years:
+        return
     for year in range(min(first, last), max(first, last) + 1):
         if year not in index.years and year not in _warned_years:
             _warned_years.add(year)

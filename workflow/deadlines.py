@@ -20,8 +20,9 @@ from django.utils.translation import gettext, ngettext
 
 from workflow import calendar
 from workflow.errors import WorkflowError
-from workflow.models import DeadlinePolicy, Event, Obligation
+from workflow.models import DeadlinePolicy, Obligation
 from workflow.models.deadlines import ObligationKind, PeriodStart, PeriodUnit
+from workflow.services.events import record_event
 
 REMIND_AT = dt.time(9, 0)
 DEFAULT_REMIND_BEFORE = 3
@@ -57,11 +58,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
-
-
-def _record_event(*, item, assignment, action, actor, now, **data):
-    data = {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in data.items()}
-    return Event.objects.create(item=item, assignment=assignment, action=action, actor=actor, at=now, data=data)
 
 
 def _local_date(moment):
@@ -297,7 +293,7 @@ def extend_reply(*, assignment, until: dt.date, now, actor=None) -> Obligation:
     obligation.calendar_version = calendar.calendar_version()
     obligation.next_remind_at = remind_time(derived.due_on, rule["remind_before"], now)
     obligation.save(update_fields=["rule", "due_on", "provisional", "calendar_version", "next_remind_at"])
-    _record_event(
+    record_event(
         item=obligation.item,
         assignment=assignment,
         action="deadline.extended",
@@ -321,7 +317,7 @@ def recompute_open_obligations(*, now, actor=None) -> int:
     version = calendar.calendar_version()
     moved = 0
     with transaction.atomic():
-        rows = Obligation.objects.select_for_update().filter(OPEN).select_related("item", "assignment")
+        rows = Obligation.objects.select_for_update(of=("self",)).filter(OPEN).select_related("item", "assignment")
         for obligation in rows:
             derived = derive(obligation.rule)
             if (
@@ -339,7 +335,7 @@ def recompute_open_obligations(*, now, actor=None) -> int:
             if derived.due_on != old:
                 obligation.next_remind_at = remind_time(derived.due_on, obligation.rule["remind_before"], now)
                 fields.append("next_remind_at")
-                _record_event(
+                record_event(
                     item=obligation.item,
                     assignment=obligation.assignment,
                     action="deadline.moved",
