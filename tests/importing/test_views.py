@@ -1,0 +1,81 @@
+"""The browser import: upload, preview, confirm; office staff and admins only."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from proposals.models import Item
+
+from .sheets import HEADER_ZH, row, xlsx_bytes
+
+UPLOAD = reverse("proposals:import")
+CONFIRM = reverse("proposals:import_confirm")
+
+
+def sheet(*rows):
+    default = row(
+        number="1",
+        title="关于公交线路的提案",
+        body="提案",
+        year=2017,
+        lead_units="区交通委",
+        replied_on="2017-05-02",
+        outcome="A",
+    )
+    data = xlsx_bytes(HEADER_ZH, rows or [default])
+    return SimpleUploadedFile("2017.xlsx", data)
+
+
+def upload(client, user, district, file=None):
+    client.force_login(user)
+    return client.post(UPLOAD, {"district": district.pk, "file": file or sheet()})
+
+
+def test_office_staff_preview_then_confirm(client, district, office, settings):
+    response = upload(client, office, district)
+    assert response.status_code == 200
+    assert "区交通委" in response.content.decode()
+    assert not Item.objects.exists()
+    token = response.context["confirm_form"].initial["token"]
+    assert len(list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())) == 1
+    response = client.post(CONFIRM, {"token": token})
+    assert response.status_code == 200
+    assert Item.objects.get(district=district).is_imported
+    assert not list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())
+    assert client.post(CONFIRM, {"token": token}).status_code == 404  # used once
+
+
+def test_a_bad_file_shows_every_error_and_keeps_nothing(client, district, office, settings):
+    file = sheet(row(number="1", title="甲", body="提案", year=2017, replied_on="2017-02-30", outcome="A"),
+                 row(number="2", title=None, body="提案", year=2017))  # fmt: skip
+    response = upload(client, office, district, file)
+    assert response.status_code == 400
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "答复日期"), (3, "标题")]
+    assert not (settings.PRIVATE_MEDIA_ROOT / "imports").exists()
+
+
+def test_the_form_is_shown_to_a_city_admin(client, district, city_admin):
+    client.force_login(city_admin)
+    assert client.get(UPLOAD).status_code == 200
+
+
+def test_office_staff_of_another_district_cannot_import_into_it(client, district, outsider):
+    assert upload(client, outsider, district).status_code == 400
+    assert not Item.objects.exists()
+
+
+def test_another_users_token_is_not_found(client, district, office, city_admin):
+    token = upload(client, office, district).context["confirm_form"].initial["token"]
+    client.force_login(city_admin)
+    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    assert not Item.objects.exists()
+
+
+def test_unit_users_and_proposers_get_403(client, district, handler, proposer_user):
+    for user in (handler, proposer_user):
+        client.force_login(user)
+        assert client.get(UPLOAD).status_code == 403
+
+
+def test_a_get_cannot_confirm(client, district, office):
+    client.force_login(office)
+    assert client.get(CONFIRM).status_code == 405
