@@ -43,6 +43,14 @@ def _settings(settings):
     RecordingSMSBackend.sent = []
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks(monkeypatch):
+    """Tasks run in-process even when REDIS_URL names a broker; the real-worker test turns this off."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def sms():
     return RecordingSMSBackend.sent

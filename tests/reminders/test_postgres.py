@@ -1,0 +1,160 @@
+"""On the real PostgreSQL (and Redis): concurrent sweeps, constant query count, a real worker end to end."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import ItemFactory
+from workflow import calendar
+from workflow.models import Notification, Obligation
+from workflow.reminders import sweep
+
+from .conftest import at
+
+ROOT = Path(__file__).resolve().parents[2]
+# A plain week: Monday–Friday with or without the holiday table.
+DUE = dt.date(2026, 11, 18)
+
+
+def obligations(district, unit, count, *, due_on=DUE):
+    items = [ItemFactory(district=district) for _ in range(count)]
+    return [
+        Obligation.objects.create(
+            item=item,
+            kind="reply",
+            owner="unit",
+            unit=unit,
+            starts_on=due_on - dt.timedelta(days=90),
+            due_on=due_on,
+            next_remind_at=at(due_on) - dt.timedelta(days=20),
+        )
+        for item in items
+    ]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_record_each_notice_once(district, unit, handler, second_handler):
+    rows = obligations(district, unit, 30)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            sweep(now=at(DUE, 9, 30))
+        except Exception as exc:  # reported below: a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with mock.patch("workflow.notifications.delivery.enqueue"):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    # 30 obligations × 2 handlers × (in-app, email, SMS for the one with a phone and email)
+    per_obligation = Notification.objects.filter(obligation=rows[0]).count()
+    assert Notification.objects.count() == 30 * per_obligation
+    assert Notification.objects.filter(kind="due_today").count() == Notification.objects.count()
+    assert not Obligation.objects.filter(next_remind_at__lte=at(DUE, 9, 30)).exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_sweeps_query_count_does_not_grow_with_the_obligations(district, unit, other_unit, handler, office):
+    calendar.is_workday(DUE)  # the calendar index is loaded once per process, not per sweep
+
+    def count_queries(now):
+        with mock.patch("workflow.notifications.delivery.enqueue"), CaptureQueriesContext(connection) as queries:
+            result = sweep(now=now)
+        return len(queries), result
+
+    obligations(district, unit, 3)
+    few, result = count_queries(at(DUE, 9))
+    assert result.obligations == 3
+    obligations(district, unit, 40, due_on=DUE + dt.timedelta(days=1))
+    obligations(district, other_unit, 40, due_on=DUE + dt.timedelta(days=2))
+    many, result = count_queries(at(DUE + dt.timedelta(days=2), 9))
+    assert result.obligations == 83
+    # select obligations, policies, people, proposers (none: no query), users and preferences,
+    # insert, then dispatch: stuck, held, select pending, mark handed over; advance obligations.
+    assert many == few
+
+
+def _worker_env():
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        SECRET_KEY=settings.SECRET_KEY,
+        SMS_QUIET_HOURS="",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        DEBUG="0",
+    )
+    return env
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_a_reminder_end_to_end(district, unit, handler, monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    app.control.purge()
+    due = timezone.localdate() - dt.timedelta(days=30)
+    obligation = obligations(district, unit, 1, due_on=due)[0]
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            "celery",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=_worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        sweep(now=timezone.now())  # commits, then hands the email and the SMS to the broker
+        deadline = time.monotonic() + 90
+        states = []
+        while time.monotonic() < deadline:
+            states = sorted(
+                Notification.objects.filter(obligation=obligation, channel__in=["email", "sms"]).values_list(
+                    "channel", "state"
+                )
+            )
+            if states and all(state in {"sent", "failed", "delivery_unknown"} for _channel, state in states):
+                break
+            time.sleep(0.5)
+        assert states == [("email", "sent"), ("sms", "sent")]
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert "deliver_notification" in output
