@@ -96,3 +96,21 @@ def test_an_idle_session_ends_after_thirty_minutes(client, office, settings):
         response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("user", "links"),
+    [
+        ("office", {"import": True, "reports": True}),
+        ("leader", {"import": False, "reports": True}),
+        ("handler", {"import": False, "reports": False}),
+        ("proposer_user", {"import": False, "reports": False}),
+        ("city_admin", {"import": True, "reports": True}),
+    ],
+)
+def test_the_navigation_offers_what_the_role_may_use(client, request, user, links):
+    client.force_login(request.getfixturevalue(user))
+    page = client.get(reverse("home")).text
+    assert (f'href="{reverse("proposals:import")}"' in page) == links["import"]
+    assert (f'href="{reverse("reports:annual")}"' in page) == links["reports"]
+    assert f'action="{reverse("logout")}" method="post"' in page
