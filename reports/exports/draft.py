@@ -119,15 +119,15 @@ def sections(report: dict) -> list[tuple[str, list[str]]]:
         intake = [
             _(
                 "As of %(date)s, the district government had received %(received)s %(items)s and registered "
-                "%(total)s of them, involving %(units)s handling units, %(comparison)s."
+                "%(total)s of them (%(comparison)s), involving %(units)s handling units."
             )
             % values
         ]
     else:
         intake = [
             _(
-                "As of %(date)s, the district government had received %(total)s %(items)s, "
-                "involving %(units)s handling units, %(comparison)s."
+                "As of %(date)s, the district government had received %(total)s %(items)s "
+                "(%(comparison)s), involving %(units)s handling units."
             )
             % values
         ]

@@ -51,9 +51,13 @@ def cell_text(value, kind, precision, empty="") -> str:
     return str(value)
 
 
-def display_rows(table: "Table", empty="—") -> list[list[str]]:
+def display_rows(table: "Table", empty="—") -> list[list[tuple[str, bool]]]:
+    """Each cell as (text, is a number) for an HTML table, where numbers align right."""
     return [
-        [cell_text(v, table.kind_of(r, c), table.precision, empty) for c, v in enumerate(row)]
+        [
+            (cell_text(value, table.kind_of(r, c), table.precision, empty), table.columns[c].kind != TEXT)
+            for c, value in enumerate(row)
+        ]
         for r, row in enumerate(table.rows)
     ]
 

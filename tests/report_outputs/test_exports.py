@@ -120,7 +120,7 @@ def _docx_text(data: bytes) -> str:
 
 def test_docx_draft_has_this_years_figures_in_its_sentences(minhang_report):
     text = _docx_text(exports.render(minhang_report, "docx"))
-    assert "received 210 proposals, involving 53 handling units" in text
+    assert "received 210 proposals (the same as last year), involving 53 handling units" in text
     assert "城市建设和管理: 88 items, 42%" in text
     assert "解决或采纳 170 items, 81%; 列入计划拟解决 15 items, 7%; 留作参考 25 items, 12%" in text
     assert "201 of the 210 proposals are closed, a completion rate of 96%" in text
