@@ -1,23 +1,47 @@
-"""Ends a logged-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+"""Request middleware for people: their language and the idle session timeout."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
-_KEY = "last_seen"
+_LAST_SEEN = "last_seen"
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose otherwise.
+
+    The language switch (cookie) wins, then the user's own setting, then LANGUAGE_CODE.
+    The browser's Accept-Language is not consulted: an office PC with an English Windows
+    must still open the Chinese product.
+    """
+
+    def process_request(self, request):
+        languages = dict(settings.LANGUAGES)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        if language not in languages and user is not None and user.is_authenticated:
+            language = user.language
+        if language not in languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class IdleTimeoutMiddleware:
+    """Ends a logged-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            last_seen = request.session.get(_KEY)
+            last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
             else:
-                request.session[_KEY] = now
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)

@@ -236,11 +236,16 @@ class ItemProposer(models.Model):
         return f"{self.item_id} · {self.proposer}"
 
 
+class _NoURLStorage(FileSystemStorage):
+    def url(self, name):
+        raise ValueError("attachments have no public URL; link to proposals:attachment instead")
+
+
 class PrivateStorage(LazyObject):
     """Attachment storage outside the web root: no URL, served only through a checked view."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+        self._wrapped = _NoURLStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 private_storage = PrivateStorage()

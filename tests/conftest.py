@@ -30,6 +30,18 @@ def _services_missing():
 
 
 @pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Tests run with DEBUG off like production, but over plain HTTP and without collectstatic."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.WHITENOISE_AUTOREFRESH = True  # no collected STATIC_ROOT to scan
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _require_services(request):
     if request.node.get_closest_marker("services") is None:
         return
