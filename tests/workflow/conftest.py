@@ -19,6 +19,7 @@ NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monda
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.SECURE_SSL_REDIRECT = False
     # The fixed users' passwords are hashed per test; the production hasher costs ~0.5 s each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

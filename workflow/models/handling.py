@@ -1,4 +1,7 @@
-"""What the units, the office and the proposers do with an item (domain §4)."""
+"""What the units, the office and the proposers do with an item (domain §4).
+
+Who-did-it columns are nullable: a null is the system (a command or a task), never a deleted user.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -110,7 +113,7 @@ class Consultation(models.Model):
         related_name="+",
         verbose_name=_("scanned record"),
     )
-    recorded_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by"))
     on_behalf = models.BooleanField(_("recorded by the office on the proposer's behalf"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"))
     history = HistoricalRecords()
@@ -132,7 +135,7 @@ class CoUnitOpinion(models.Model):
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     text = models.TextField(_("opinion"), blank=True)
-    submitted_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
     waived = models.BooleanField(_("waived by the office"), default=False)
     waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
@@ -321,7 +324,7 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("converted to"),
     )
-    reported_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("reported by"))
+    reported_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("reported by"))
     reported_at = models.DateTimeField(_("reported at"))
 
     class Meta:
@@ -351,7 +354,7 @@ class Extension(models.Model):
     assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="extensions", verbose_name=_("assignment"))
     reason = models.TextField(_("reason"))
     requested_until = models.DateField(_("requested new due date"))
-    requested_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     granted_until = models.DateField(_("granted until"), null=True, blank=True)
@@ -391,7 +394,7 @@ class ClosingReport(models.Model):
         Assignment, models.PROTECT, related_name="closing_reports", verbose_name=_("assignment")
     )
     text = models.TextField(_("text"))
-    submitted_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
 
     class Meta:

@@ -251,8 +251,6 @@ def send_reply(*, actor, now, reply) -> Reply:
             _convert_by_second_reply(actor=actor, now=now, item=item, second=reply)
             return reply
         deadlines.fulfil_obligations(item=item, kinds=REPLY_KINDS, now=now, assignment=assignment, round=reply.round)
-        if needs_follow_up(reply.category):
-            open_follow_up(item, assignment, reply.category, now)
         replied = Reply.objects.filter(round=item.round, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
         unreplied = lead_assignments(item).exclude(pk__in=replied.values("assignment_id"))
         if not unreplied.exists():
@@ -261,6 +259,11 @@ def send_reply(*, actor, now, reply) -> Reply:
             deadlines.open_obligation(
                 item=item, kind=ObligationKind.FEEDBACK, now=now, round=item.round, owner=Obligation.Owner.PROPOSER
             )
+            # Follow-up starts once the item as a whole is replied (a split lead may still be drafting before).
+            for lead in lead_assignments(item).select_related("unit"):
+                sent = current_reply(lead)
+                if needs_follow_up(sent.category):
+                    open_follow_up(item, lead, sent.category, now)
             record_event(item=item, action="item.replied", actor=actor, now=now, round=item.round)
     return reply
 
@@ -275,7 +278,7 @@ def _convert_by_second_reply(*, actor, now, item, second):
             progress=second.text,
             converted_from=original.category,
             converted_to=second.category,
-            reported_by=actor or second.drafted_by,
+            reported_by=actor,
             reported_at=now,
         )
         record_event(

@@ -1,0 +1,113 @@
+"""Two people acting on the same thing at once, on PostgreSQL with real parallel connections.
+
+Each thread has its own connection; a barrier starts them together. The item row lock
+makes the loser wait, re-read the winner's committed change and get a Conflict.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from workflow.defaults import install_defaults
+from workflow.errors import Conflict
+from workflow.models import Extension, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue, Reply
+from workflow.services import assignment as assign
+from workflow.services import extensions, replies
+
+from .conftest import NOW, category
+from .flow import consult
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+
+
+@pytest.fixture(autouse=True)
+def _default_schemes(transactional_db):
+    """A transactional test flushes the tables, data migrations included; put the schemes back."""
+    install_defaults(OutcomeScheme, OutcomeCategory, RatingScale, RatingValue)
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in its own thread and connection; return results or errors."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # the loser's error is the result under test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def one_wins(results):
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert (len(winners), len(conflicts)) == (1, len(results) - 1), results
+    return winners[0]
+
+
+def test_two_accepts_of_one_assignment(lead, handler, head):
+    one_wins(
+        race(
+            lambda: assign.accept_assignment(actor=handler, now=NOW, assignment=lead),
+            lambda: assign.accept_assignment(actor=head, now=NOW, assignment=lead),
+        )
+    )
+    assert lead.item.events.filter(action="assignment.accepted").count() == 1
+
+
+@pytest.fixture
+def draft(accepted, handler):
+    consult(accepted, handler, NOW)
+    return replies.draft_reply(
+        actor=handler, now=NOW, assignment=accepted, text="答复", category=category("cppcc", "A")
+    )
+
+
+def test_two_submissions_of_one_reply(draft, handler, head):
+    one_wins(
+        race(
+            lambda: replies.submit_reply(actor=handler, now=NOW, reply=draft),
+            lambda: replies.submit_reply(actor=head, now=NOW, reply=draft),
+        )
+    )
+    assert Reply.objects.get().state == Reply.State.AWAITING_HEAD
+    assert draft.assignment.item.events.filter(action="reply.submitted").count() == 1
+
+
+def test_two_saves_of_one_draft_version(draft, handler, head):
+    one_wins(
+        race(
+            lambda: replies.draft_reply(actor=handler, now=NOW, assignment=draft.assignment, version=1, text="甲"),
+            lambda: replies.draft_reply(actor=head, now=NOW, assignment=draft.assignment, version=1, text="乙"),
+        )
+    )
+    assert Reply.objects.get().version == 2
+
+
+def test_two_decisions_on_one_extension(accepted, handler, office):
+    import datetime as dt
+
+    ext = extensions.request_extension(
+        actor=handler, now=NOW, assignment=accepted, until=dt.date(2026, 7, 31), reason="需协调"
+    )
+    one_wins(
+        race(
+            lambda: extensions.decide_extension(actor=office, now=NOW, extension=ext, grant=True),
+            lambda: extensions.decide_extension(actor=office, now=NOW, extension=ext, grant=False, note="不同意"),
+        )
+    )
+    assert Extension.objects.get().state != Extension.State.PENDING
+    assert (
+        accepted.item.events.filter(action__startswith="extension.").exclude(action="extension.requested").count() == 1
+    )
