@@ -6,11 +6,13 @@ item at a different point and every stage appears. Nothing here bypasses a rule.
 """
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
-from districts.models import HandlingUnit, Membership, Role
+from districts.models import District, HandlingUnit, Membership, Role
 from proposals.models import Item
 
 from .errors import WorkflowError
@@ -237,16 +239,41 @@ def next_step(item, *, now, rng, cast) -> bool:
     return False
 
 
-def drive(items, *, start, end, rng, cast, max_steps=40):
-    """Move each item a random number of steps from `start`, a few days apart, never past `end`.
+def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
+    """Move each item up to `max_steps` steps (exactly that many with `exact`) from `start`, a few days apart.
 
-    Items stop at different points, so lists show every stage; windows that ended on the way
-    are settled (`expire_feedback_windows`) at `end`.
+    Items stop at different points and never past `end`, so lists show every stage.
     """
     for item in items:
-        now = start + dt.timedelta(days=rng.randint(0, 20))
-        for _ in range(rng.randint(0, max_steps)):
+        now = start
+        for _ in range(max_steps if exact else rng.randint(0, max_steps)):
             now += dt.timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
             if now > end or not next_step(item, now=now, rng=rng, cast=cast):
                 break
+
+
+def drive_demo(*, today, max_steps=30) -> int:
+    """Drive every demo item that has no history yet, from a few weeks after its session to `today`.
+
+    Each item's randomness is seeded by its natural key, so an item that stopped at zero
+    steps stops there again and a second seed run changes nothing. Returns how many items moved.
+    """
+    moved = 0
+    end = dt.datetime.combine(today, dt.time(18), tzinfo=timezone.get_default_timezone())
+    for district in District.objects.filter(is_active=True):
+        cast = Cast.of(district)
+        fresh = (
+            Item.objects.filter(district=district, state=Item.State.REGISTERED, events__isnull=True)
+            .select_related("session")
+            .order_by("year", "body", "number")
+        )
+        for item in fresh:
+            rng = random.Random(f"{district.code}-{item.body}-{item.year}-{item.number}")  # noqa: S311 - demo data
+            opened = item.submitted_on or dt.date(item.year, 1, 10)
+            start = dt.datetime.combine(opened, dt.time(9), tzinfo=end.tzinfo) + dt.timedelta(days=rng.randint(10, 30))
+            # Older items are further along; this year's stop anywhere.
+            steps = max_steps if item.year < today.year and rng.random() < 0.9 else rng.randint(0, max_steps)
+            drive([item], start=start, end=end, rng=rng, cast=cast, max_steps=steps, exact=True)
+            moved += item.events.exists()
     closing.expire_feedback_windows(now=end)
+    return moved
