@@ -53,3 +53,17 @@ def test_other_events_and_imported_items_tell_nobody(district, item, unit, propo
     imported = ItemFactory(district=district, is_imported=True, lead_proposer=proposer)
     assert notify_event(event_for(imported, "reply.sent").pk, now=NOW) == 0
     assert Notification.objects.count() == 0
+
+
+def test_the_timeline_tells_the_proposers_when_a_reply_is_sent(
+    item, unit, proposer_user, django_capture_on_commit_callbacks
+):
+    from workflow.services.events import record_event
+
+    assignment = Assignment.objects.create(item=item, unit=unit, role=Assignment.Role.LEAD, assigned_at=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(item=item, action="reply.sent", actor=None, now=NOW, assignment=assignment)
+        record_event(item=item, action="reply.approved", actor=None, now=NOW, assignment=assignment)
+    assert list(Notification.objects.values_list("recipient", "kind")) == [
+        (proposer_user.pk, NotificationKind.REPLY_ARRIVED)
+    ]

@@ -90,8 +90,8 @@ def test_the_sweeps_query_count_does_not_grow_with_the_obligations(district, uni
     obligations(district, other_unit, 40, due_on=DUE + dt.timedelta(days=2))
     many, result = count_queries(at(DUE + dt.timedelta(days=2), 9))
     assert result.obligations == 83
-    # select obligations, policies, people, proposers (none: no query), users and preferences,
-    # insert, then dispatch: stuck, held, select pending, mark handed over; advance obligations.
+    # BEGIN; select the due obligations (locked); policies; handlers, heads and office; users with
+    # their preferences; one INSERT … ON CONFLICT DO NOTHING RETURNING; one UPDATE of next_remind_at; COMMIT.
     assert many == few
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 
 from ..models import Event
+from ..notifications.events import schedule_event_notices
 
 
 def _jsonable(value):
@@ -24,7 +25,7 @@ def _jsonable(value):
 
 def record_event(*, item, action, actor, now, assignment=None, **data) -> Event:
     """Write the event explaining a change; `data` holds ids and values, never translated text."""
-    return Event.objects.create(
+    event = Event.objects.create(
         item=item,
         assignment=assignment,
         action=action,
@@ -32,3 +33,5 @@ def record_event(*, item, action, actor, now, assignment=None, **data) -> Event:
         at=now,
         data=_jsonable(data),
     )
+    schedule_event_notices(event)  # proposers hear of a sent reply or a unit's message, on commit
+    return event
