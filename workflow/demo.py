@@ -253,7 +253,7 @@ def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
 
 
 def drive_demo(*, today, max_steps=30) -> int:
-    """Drive every demo item that has no history yet, from a few weeks after its session to `today`.
+    """Drive every demo item that has no history yet, from a few weeks after it came in up to `today`.
 
     Each item's randomness is seeded by its natural key, so an item that stopped at zero
     steps stops there again and a second seed run changes nothing. Returns how many items moved.
@@ -262,17 +262,18 @@ def drive_demo(*, today, max_steps=30) -> int:
     end = dt.datetime.combine(today, dt.time(18), tzinfo=timezone.get_default_timezone())
     for district in District.objects.filter(is_active=True):
         cast = Cast.of(district)
-        fresh = (
-            Item.objects.filter(district=district, state=Item.State.REGISTERED, events__isnull=True)
-            .select_related("session")
-            .order_by("year", "body", "number")
+        fresh = Item.objects.filter(district=district, state=Item.State.REGISTERED, events__isnull=True).order_by(
+            "year", "body", "number"
         )
         for item in fresh:
             rng = random.Random(f"{district.code}-{item.body}-{item.year}-{item.number}")  # noqa: S311 - demo data
-            opened = item.submitted_on or dt.date(item.year, 1, 10)
-            start = dt.datetime.combine(opened, dt.time(9), tzinfo=end.tzinfo) + dt.timedelta(days=rng.randint(10, 30))
-            # Older items are further along; this year's stop anywhere.
-            steps = max_steps if item.year < today.year and rng.random() < 0.9 else rng.randint(0, max_steps)
+            opened = dt.datetime.combine(item.submitted_on or dt.date(item.year, 1, 10), dt.time(9), tzinfo=end.tzinfo)
+            # Last year's items were assigned after the session and have mostly run their course; this
+            # year's start anywhere up to now (items keep coming between sessions), so every stage shows.
+            latest = 30 if item.year < today.year else max((end - opened).days - 5, 11)
+            days = rng.randint(10, latest)
+            start = opened + dt.timedelta(days=days)
+            steps = rng.randint(0, max_steps) if rng.random() < 0.1 else max_steps  # a tenth stall: overdue
             drive([item], start=start, end=end, rng=rng, cast=cast, max_steps=steps, exact=True)
             moved += item.events.exists()
     closing.expire_feedback_windows(now=end)

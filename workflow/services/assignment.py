@@ -23,7 +23,7 @@ def _open_clocks(assignment, now):
     if assignment.is_lead:
         kind = ObligationKind.REPLY if assignment.item.round == 1 else ObligationKind.REHANDLING_REPLY
         deadlines.open_obligation(kind=kind, **common, **unit)
-    elif assignment.item.round == 1:
+    else:
         deadlines.open_obligation(kind=ObligationKind.CO_OPINION, **common, **unit)
 
 
