@@ -247,7 +247,7 @@ def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
     for item in items:
         now = start
         for _ in range(max_steps if exact else rng.randint(0, max_steps)):
-            now += dt.timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
+            now += dt.timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 8))
             if now > end or not next_step(item, now=now, rng=rng, cast=cast):
                 break
 

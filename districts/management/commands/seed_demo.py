@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from districts.demo import DEMO_PASSWORD, seed
+from workflow.demo import drive_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: demo logins with a known password don't belong here. Use --force.")
         result = seed(today=timezone.localdate(), password=password)
         self.stdout.write(f"Demo data ready ({result.items_created} new items).")
+        moved = drive_demo(today=timezone.localdate())  # through the workflow services: every stage appears
+        self.stdout.write(f"Workflow demo: {moved} items moved through the workflow.")
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<10} {login.role}  {login.scope}".rstrip())
