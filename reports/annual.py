@@ -28,6 +28,7 @@ from workflow.models import Assignment, BodySetting, Feedback, FollowUp, Obligat
 from .rounding import as_number, change, grouped_table_percents, percent, table_percents
 
 LEAD_ROLES = Assignment.LEAD_ROLES
+PER_ITEM_LIMIT = 2**62  # far above any item count: see _item_figures
 RETURNED = Assignment.State.RETURNED
 # Obligation kinds whose on-time rate the report shows, by the name it shows them under.
 TIMELINESS_KINDS = {
@@ -89,8 +90,11 @@ def _item_annotations(end):
         "-round", Case(When(rating__isnull=True, then=Value(1)), default=Value(0)), "-submitted_at", "-pk"
     ).values("rating__sort_order")[:1]
     return {
-        "is_replied": Exists(_lead_assignments())
-        & ~Exists(_lead_assignments().filter(~Exists(sent.filter(kind=Reply.Kind.REPLY)))),
+        # False if some lead has not replied, True if all have, None without a lead. A scalar
+        # subquery with LIMIT, so PostgreSQL runs it per item instead of hashing all assignments.
+        "is_replied": Subquery(
+            _lead_assignments().annotate(r=Exists(sent.filter(kind=Reply.Kind.REPLY))).order_by("r").values("r")[:1]
+        ),
         "outcome_order": least_resolved(latest_order),
         "first_outcome_order": least_resolved(first_order),
         "rating_order": Subquery(rating_order),
@@ -132,7 +136,10 @@ def _item_figures(district, year, body, kinds, end, outcomes, ratings, categorie
         aggregates[f"rating_{r.sort_order}"] = Count("pk", filter=Q(rating_order=r.sort_order))
     for c in categories:
         aggregates[f"category_{c.pk}"] = Count("pk", filter=Q(category_id=c.pk))
-    return _registered(district, year, body, kinds).annotate(**_item_annotations(end)).aggregate(**aggregates)
+    # The slice keeps the per-item query a subquery PostgreSQL will not pull up: pulled up, every
+    # FILTER naming a fact would evaluate that fact's correlated subquery again.
+    per_item = _registered(district, year, body, kinds).order_by().annotate(**_item_annotations(end))[:PER_ITEM_LIMIT]
+    return per_item.aggregate(**aggregates)
 
 
 def _rates(figures, outcomes, precision):
