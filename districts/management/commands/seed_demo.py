@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from districts.demo import DEMO_PASSWORD, seed
+from districts.demo import DEMO_PASSWORD, ITEMS_PER_YEAR_AND_BODY, seed
 from workflow.demo import drive_demo
 
 
@@ -14,15 +14,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD, help="Password of every demo login.")
         parser.add_argument(
+            "--items",
+            type=int,
+            default=ITEMS_PER_YEAR_AND_BODY,
+            help="Items per district, body and year (each is moved through the workflow, about 0.5 s apiece).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off (the demo logins have a published password).",
         )
 
-    def handle(self, *args, password, force, **options):
+    def handle(self, *args, password, items, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: demo logins with a known password don't belong here. Use --force.")
-        result = seed(today=timezone.localdate(), password=password)
+        if items < 1:
+            raise CommandError("--items must be at least 1.")
+        result = seed(today=timezone.localdate(), password=password, items_per_year_and_body=items)
         self.stdout.write(f"Demo data ready ({result.items_created} new items).")
         moved = drive_demo(today=timezone.localdate())  # through the workflow services: every stage appears
         self.stdout.write(f"Workflow demo: {moved} items moved through the workflow.")
