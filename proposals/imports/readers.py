@@ -31,6 +31,12 @@ def _refuse(message):
 
 
 def _read_xlsx(data):
+    from . import xlsx
+
+    try:
+        return xlsx.read_rows(data)
+    except (xlsx.Unsupported, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, SyntaxError):
+        pass  # openpyxl reads it, or says it cannot
     import openpyxl
 
     try:
