@@ -98,14 +98,15 @@ def _item_annotations(end):
         "outcome_order": least_resolved(latest_order),
         "first_outcome_order": least_resolved(first_order),
         "rating_order": Subquery(rating_order),
-        "is_praised": Exists(feedback.filter(praised=True)),
-        "is_published": Exists(
+        # Any row's pk, or None; not EXISTS, which PostgreSQL hashes over the whole table.
+        "praise": Subquery(feedback.filter(praised=True).values("pk")[:1]),
+        "publication": Subquery(
             Reply.objects.filter(
                 assignment__item=OuterRef("pk"),
                 assignment__role__in=LEAD_ROLES,
                 published_at__isnull=False,
                 published_at__lt=end,
-            )
+            ).values("pk")[:1]
         ),
     }
 
@@ -123,10 +124,10 @@ def _item_figures(district, year, body, kinds, end, outcomes, ratings, categorie
         "replied": Count("pk", filter=replied),
         "closed": Count("pk", filter=closed),
         "rated": Count("pk", filter=Q(rating_order__isnull=False)),
-        "praised": Count("pk", filter=Q(is_praised=True)),
+        "praised": Count("pk", filter=Q(praise__isnull=False)),
         "key_items": Count("pk", filter=Q(is_key=True)),
         "key_items_closed": Count("pk", filter=Q(is_key=True) & closed),
-        "disclosed": Count("pk", filter=replied & Q(is_published=True)),
+        "disclosed": Count("pk", filter=replied & Q(publication__isnull=False)),
         "uncategorised": Count("pk", filter=Q(category__isnull=True)),
     }
     for o in outcomes:
