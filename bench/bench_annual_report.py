@@ -9,7 +9,9 @@ reply (A 80%, B 7%, C 13%; 2% unreplied), a later B→A conversion for a third o
 items, feedback with a rating for 93% and praise for a quarter, 5% published, 2% key
 items. Then it prints the best of `--repeat` timings of `reports.annual.annual_report`
 for one district-year and for all 16 districts of a year (16 calls) against raw SQL
-computing the same aggregates (this year, last year, units), and the ratio.
+computing the same aggregates (this year, last year, units), and the ratio. It prints the
+server's `jit` setting too: JIT compilation dominates the report's item queries (see
+docs/reports.md); `PGOPTIONS="-c jit=off"` measures without it.
 """
 
 import argparse
@@ -279,6 +281,9 @@ def main():
             best_of(args.repeat, lambda: raw_report([d.pk for d in districts], year, as_of)),
         ),
     }
+    with connection.cursor() as c:
+        c.execute("SHOW jit")
+        print(f"jit = {c.fetchone()[0]}")
     print(f"{'':28} {'report (ORM)':>14} {'raw SQL':>10} {'ratio':>7}")
     for name, (orm, raw) in timings.items():
         print(f"{name:28} {orm * 1000:11.0f} ms {raw * 1000:7.0f} ms {orm / raw:6.2f}×")
