@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -53,6 +55,11 @@ def reportable_district(user, code):
 
 
 class AnnualReportView(APIView):
+    @extend_schema(
+        parameters=[AnnualReportParams],
+        responses={200: OpenApiTypes.OBJECT},
+        description="The yearly report of domain §7 (figures, tables and last year's rates) as JSON.",
+    )
     def get(self, request):
         # The role comes first, so a proposer or unit user learns nothing about districts or parameters.
         report_scope(request.user)

@@ -41,6 +41,27 @@ def _test_settings(settings):
     }
 
 
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _migrations_data(request):
+    """A transactional test may start after another one flushed the tables: put the data migrations' rows back."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from workflow import calendar
+    from workflow.defaults import install_defaults
+    from workflow.models import CalendarYear, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
+
+    install_defaults(OutcomeScheme, OutcomeCategory, RatingScale, RatingValue)
+    if not CalendarYear.objects.exists():
+        calendar.store_schedule(calendar.package_schedule(), source=calendar.package_source())
+        calendar.invalidate()
+
+
 @pytest.fixture(autouse=True)
 def _require_services(request):
     if request.node.get_closest_marker("services") is None:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import ItemFactory
 from workflow import calendar
@@ -23,6 +23,13 @@ def fresh_calendar(db):
     yield
     calendar.invalidate()
     calendar._warned_years.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Explanations are asserted by their English msgids; one test checks the Chinese wording."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

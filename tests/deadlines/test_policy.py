@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 
 import pytest
+from django.utils import translation
 
 from tests.factories import ItemFactory, SessionFactory, UnitFactory
 from workflow import calendar
@@ -38,6 +39,8 @@ def test_a_reply_is_due_three_months_after_assignment(item, assign):
     assert (reply.owner, reply.unit) == (Obligation.Owner.UNIT, assignment.unit)
     assert reply.calendar_version == calendar.calendar_version()
     assert explain(reply) == "assignment 2026-09-30 + 3 months = 2026-12-30 (working day)"
+    with translation.override("zh-hans"):
+        assert explain(reply) == "交办 2026-09-30 + 3 个月 = 2026-12-30（工作日）"
 
 
 def test_the_clock_starts_on_the_local_date_of_the_assignment(item, assign):

@@ -83,11 +83,7 @@ def test_the_package_has_no_year_2030():
 
 @pytest.fixture
 def admin_client(client, settings):
-    # Pages render without collected static files (no manifest in tests).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # assertions read the English msgids
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     return client
 

@@ -22,13 +22,15 @@ def browser():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
 
-    # Playwright runs an event loop in this thread; the live server's ORM calls happen in
-    # another thread, and the test's own ORM calls are synchronous and safe.
+    # Playwright keeps an event loop in this thread for the whole session; the test's own
+    # ORM calls (fixtures, flushes) stay synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,7 @@ def _plain_http_and_static():
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        WHITENOISE_AUTOREFRESH=True,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

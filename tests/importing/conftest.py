@@ -1,12 +1,14 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _private_media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # The test client speaks plain HTTP and there is no collectstatic manifest.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error texts are asserted by their English msgids; the Chinese catalogue is tested elsewhere."""
+    with translation.override("en"):
+        yield

@@ -34,12 +34,6 @@ def _settings(settings):
     settings.REMINDER_DAYS_BEFORE = 3
     settings.SMS_QUIET_HOURS = (dt.time(21, 0), dt.time(8, 0))
     settings.SITE_URL = "https://jianyi.example.cn"
-    settings.SECURE_SSL_REDIRECT = False
-    # Pages render without a collected manifest, as in the other view tests.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     RecordingSMSBackend.sent = []
 
 

@@ -68,16 +68,6 @@ MINHANG_2017 = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """The test client speaks plain HTTP (production redirects it to HTTPS), without collectstatic's manifest."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def minhang_report():
     return copy.deepcopy(MINHANG_2017)

@@ -26,7 +26,10 @@ def test_the_text_is_made_when_shown(lead, handler):
     assign.return_assignment(actor=handler, now=NOW, assignment=lead, reason="不属于本单位职责")
     event = Event.objects.select_related("assignment__unit").get(action="assignment.returned")
     assert "text" not in event.data
-    assert timeline.describe(event) == "经委 returned the assignment: 不属于本单位职责"
+    with translation.override("en"):
+        assert timeline.describe(event) == "经委 returned the assignment: 不属于本单位职责"
+    with translation.override("zh-hans"):
+        assert timeline.describe(event) != "经委 returned the assignment: 不属于本单位职责"  # the same row, in Chinese
 
 
 def test_an_unknown_code_shows_itself(received):
