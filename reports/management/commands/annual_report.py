@@ -32,9 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=_date, help="YYYY-MM-DD; default today, or 31 December for a past year")
         parser.add_argument("--precision", type=int, choices=(0, 1), default=1)
         parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument(
+            "--table",
+            help="with --format csv: one table (summary, categories, outcomes or ratings); "
+            "without it, a zip of one CSV per table",
+        )
         parser.add_argument("--output", type=Path, help="file to write; standard output when absent")
 
-    def handle(self, *args, district, year, body, kind, as_of, precision, format, output, **options):
+    def handle(self, *args, district, year, body, kind, as_of, precision, format, table, output, **options):
+        if table and format != "csv":
+            raise CommandError("--table goes with --format csv.")
         target = District.objects.filter(code=district).first()
         if target is None:
             raise CommandError(f"Unknown district code {district!r}.")
@@ -45,13 +52,16 @@ class Command(BaseCommand):
         if format == "json":
             content = json.dumps(report, ensure_ascii=False, indent=2).encode()
         else:
-            from reports.exports import render  # the export formats are optional for JSON users
+            from reports.exports import UnknownFormat, render  # the export formats are optional for JSON users
 
-            content = render(report, format)
+            try:
+                content = render(report, format, table=table)
+            except UnknownFormat as exc:
+                raise CommandError(str(exc)) from exc
         if output is None:
-            if format != "json":
+            if format not in ("json", "csv") or (format == "csv" and not table):
                 raise CommandError(f"--format {format} is binary: give --output PATH.")
-            self.stdout.write(content.decode())
+            self.stdout.write(content.decode("utf-8-sig" if format == "csv" else "utf-8"))
         else:
             output.write_bytes(content)
             self.stderr.write(f"Wrote {output}")
