@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from workflow.notices import warn_missing_years
+
 from .models import HandlingUnit, Role
 from .selectors import active_memberships
 
@@ -12,4 +14,6 @@ def home(request):
     led_units = []
     if any(m.role == Role.LEADER for m in memberships):
         led_units = list(HandlingUnit.objects.filter(responsible_leader=request.user, is_active=True))
+    if request.user.is_superuser or any(m.role in (Role.OFFICE, Role.CITY_ADMIN) for m in memberships):
+        warn_missing_years(request)  # deadlines set now already fall in next year
     return render(request, "districts/home.html", {"memberships": memberships, "led_units": led_units})

@@ -127,6 +127,16 @@ def test_the_holiday_list_warns_about_next_year_from_1_november(admin_client):
     assert "No official holiday schedule for 2027" in pages[1]
 
 
+def test_the_office_home_page_warns_about_next_year_and_a_handler_s_does_not(client, office, handler):
+    with time_machine.travel(local(2026, 11, 25), tick=False):
+        client.force_login(office)
+        office_page = client.get(reverse("home")).content.decode()
+        client.force_login(handler)
+        handler_page = client.get(reverse("home")).content.decode()
+    assert "尚未导入 2027 年国家节假日安排" in office_page
+    assert "尚未导入" not in handler_page
+
+
 def test_the_obligation_admin_shows_the_explanation_read_only(admin_client, item, assign):
     now = local(2026, 9, 30)
     reply = open_obligation(item=item, kind=ObligationKind.REPLY, now=now, assignment=assign(now))

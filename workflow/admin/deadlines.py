@@ -7,13 +7,13 @@ once the edit is committed, and tells the admin how many moved.
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from workflow.calendar import missing_calendar_years
 from workflow.deadlines import explain, recompute_open_obligations
 from workflow.models import CalendarYear, DeadlinePolicy, Holiday, Obligation
+from workflow.notices import warn_missing_years
 
 
 class RecomputeOnChange:
@@ -47,19 +47,6 @@ class RecomputeOnChange:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         self._recompute_after_commit(request)
-
-
-def warn_missing_years(request):
-    missing = missing_calendar_years(timezone.localdate())
-    if missing:
-        messages.warning(
-            request,
-            gettext(
-                "No official holiday schedule for %(years)s: due dates there count Monday to Friday and are "
-                "provisional. Load it with “manage.py load_holidays” or add the dates here, then the year."
-            )
-            % {"years": ", ".join(str(year) for year in missing)},
-        )
 
 
 @admin.register(Holiday)
