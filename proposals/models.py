@@ -251,6 +251,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    """The field's storage as a callable, so migrations name it instead of freezing a local path."""
+    return private_storage
+
+
 def attachment_path(instance, filename):
     return f"items/{instance.item.district_id}/{instance.item_id}/{filename}"
 
@@ -267,7 +272,7 @@ class Attachment(models.Model):
 
     item = models.ForeignKey(Item, models.PROTECT, related_name="attachments", verbose_name=_("item"))
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, default=Purpose.ITEM)
-    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=300)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=get_private_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

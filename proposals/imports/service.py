@@ -146,35 +146,41 @@ def _write(actor, now, district, filename, plan):
     items = []
     for r in rows:
         closed = r.historical and r.closed
+        session = sessions.get((r.body, _session_level(r.kind), r.year, r.session))
+        category = categories.get(r.category)
         items.append(
-            Item(
-                district=district,
-                year=r.year,
-                body=r.body,
-                kind=r.kind,
-                number=r.number,
-                title=r.title,
-                session=sessions.get((r.body, _session_level(r.kind), r.year, r.session)),
-                category=categories.get(r.category),
-                review=Item.Review.REGISTERED,
-                state=history_import.historical_state(outcome=r.outcome, closed=closed)
+            {
+                "district_id": district.pk,
+                "year": r.year,
+                "body": r.body,
+                "kind": r.kind,
+                "number": r.number,
+                "title": r.title,
+                "session_id": session.pk if session else None,
+                "category_id": category.pk if category else None,
+                "review": Item.Review.REGISTERED,
+                "state": history_import.historical_state(outcome=r.outcome, closed=closed)
                 if r.historical
                 else Item.State.REGISTERED,
-                is_key=r.key_item,
-                disclosure=Item.Disclosure.PUBLIC if r.disclosed else Item.Disclosure.ON_REQUEST,
-                closed_at=history_import.moment(r.replied_on) if closed else None,
-                is_imported=r.historical,
-            )
+                "is_key": r.key_item,
+                "disclosure": Item.Disclosure.PUBLIC if r.disclosed else Item.Disclosure.ON_REQUEST,
+                "closed_at": history_import.moment(r.replied_on) if closed else None,
+                "is_imported": r.historical,
+            }
         )
-    bulk_create_with_history(items, Item, **new)
-    ItemProposer.objects.bulk_create(
-        ItemProposer(item=item, proposer=proposers[(r.body, n)], is_lead=i == 0, sort_order=i)
-        for item, r in zip(items, rows, strict=True)
-        for i, n in enumerate(r.proposers)
+    item_ids = history_import.insert_rows(Item, items, now=now, history_user=actor, history=True)
+    history_import.insert_rows(
+        ItemProposer,
+        [
+            {"item_id": item_id, "proposer_id": proposers[(r.body, n)].pk, "is_lead": i == 0, "sort_order": i}
+            for item_id, r in zip(item_ids, rows, strict=True)
+            for i, n in enumerate(r.proposers)
+        ],
+        now=now,
     )
     history = [
         history_import.HistoricalRecord(
-            item=item,
+            item_id=item_id,
             row=r.row,
             lead_units=[units[n] for n in r.lead_units] or ([] if r.kind == Kind.CITY_CO else [units[UNRECORDED_UNIT]]),
             co_units=[units[n] for n in r.co_units],
@@ -187,25 +193,26 @@ def _write(actor, now, district, filename, plan):
             disclosed=r.disclosed,
             proposer=proposers[(r.body, r.proposers[0])] if r.proposers else None,
         )
-        for item, r in zip(items, rows, strict=True)
+        for item_id, r in zip(item_ids, rows, strict=True)
         if r.historical
     ]
     history_import.record_imported(
         actor=actor,
         now=now,
         source=filename,
-        items=[(i, r.row) for i, r in zip(items, rows, strict=True)],
+        items=[(item_id, r.row) for item_id, r in zip(item_ids, rows, strict=True)],
         history=history,
     )
+    live = Item.objects.in_bulk([item_id for item_id, r in zip(item_ids, rows, strict=True) if not r.historical])
     errors = []
-    for item, r in zip(items, rows, strict=True):
+    for item_id, r in zip(item_ids, rows, strict=True):
         if r.historical:
             continue
         try:
             assign_units(
                 actor=actor,
                 now=history_import.moment(r.assigned_on) if r.assigned_on else now,
-                item=item,
+                item=live[item_id],
                 lead_units=[units[n] for n in r.lead_units],
                 co_units=[units[n] for n in r.co_units],
                 split=len(r.lead_units) > 1,
