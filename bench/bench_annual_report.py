@@ -8,10 +8,10 @@ Builds `--items` imported CPPCC proposals over 16 districts × 5 years with set-
 reply (A 80%, B 7%, C 13%; 2% unreplied), a later B→A conversion for a third of the B
 items, feedback with a rating for 93% and praise for a quarter, 5% published, 2% key
 items. Then it prints the best of `--repeat` timings of `reports.annual.annual_report`
-for one district-year and for all 16 districts of a year (16 calls) against raw SQL
-computing the same aggregates (this year, last year, units), and the ratio. It prints the
-server's `jit` setting too: JIT compilation dominates the report's item queries (see
-docs/reports.md); `PGOPTIONS="-c jit=off"` measures without it.
+for one district-year and of `annual_reports` for all 16 districts of a year (one call,
+grouped by district) against raw SQL computing the same aggregates (this year, last year,
+units), and the ratio. It prints the connection's `jit` setting too (config/settings.py
+turns JIT off; see docs/reports.md).
 """
 
 import argparse
@@ -35,7 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 from districts.models import District, HandlingUnit, Proposer, User  # noqa: E402
 from proposals.models import Category, Item  # noqa: E402
-from reports.annual import _end_of, annual_report  # noqa: E402
+from reports.annual import _end_of, annual_report, annual_reports  # noqa: E402
 from workflow.defaults import ensure_body_settings  # noqa: E402
 from workflow.models import BodySetting  # noqa: E402
 
@@ -263,6 +263,14 @@ def main():
     raw_sums = [sum(r[i] for r in raw_rows) for i in (2, 3, 4, 5)]
     assert raw_sums == [report[k] for k in ("total", "replied", "closed", "rated")], "the report and raw SQL disagree"
     assert report["total"] == per_district_year
+    all_reports = annual_reports(districts=districts, year=year, body="cppcc", as_of=as_of)
+    assert all_reports[one.code] == report, "annual_reports and annual_report disagree"
+    raw_totals = {}
+    for r in raw_report([d.pk for d in districts], year, as_of):
+        raw_totals[r[0]] = raw_totals.get(r[0], 0) + r[2]
+    assert {d.pk: raw_totals.get(d.pk, 0) for d in districts} == {
+        d.pk: all_reports[d.code]["total"] for d in districts
+    }, "the reports and raw SQL disagree"
     print(
         f"data: {args.items:,} items, {per_district_year:,} in one district-year; report: total {report['total']}, "
         f"replied {report['replied']}, resolution {report['resolution_rate']}% "
@@ -274,10 +282,7 @@ def main():
             best_of(args.repeat, lambda: raw_report([one.pk], year, as_of)),
         ),
         "all 16 districts of a year": (
-            best_of(
-                args.repeat,
-                lambda: [annual_report(district=d, year=year, body="cppcc", as_of=as_of) for d in districts],
-            ),
+            best_of(args.repeat, lambda: annual_reports(districts=districts, year=year, body="cppcc", as_of=as_of)),
             best_of(args.repeat, lambda: raw_report([d.pk for d in districts], year, as_of)),
         ),
     }

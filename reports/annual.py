@@ -1,12 +1,14 @@
 """The yearly report (domain §6): every figure for one district, year, body and kind, as of a date.
 
-A fixed number of queries whatever the number of items: the settings and lists of the
-district (scheme, rating scale, categories), one aggregate over the items with
-`COUNT(*) FILTER (...)` per figure, one over the units, two over the obligations, and
-the same item aggregate for the previous year. District and year are in every `WHERE`
-so the `item_report_idx` index serves them. Per-item facts (replied, outcome, rating)
-are correlated subqueries computed once per item in the inner query that Django wraps
-the aggregate around.
+A fixed number of queries whatever the number of items or districts: the settings and
+lists of the districts (schemes, rating scales, categories), the received count, one
+grouped query over the items, the same for the previous year, one over the units and two
+over the obligations, each grouped by district. District and year are in every `WHERE`
+so the `item_report_idx` index serves them. The item query groups the items by district
+and by their per-item facts (replied, outcome now and at first reply, rating, praise,
+publication, closed, key, category): each fact is a correlated subquery evaluated once per
+item, the database returns one row per combination that occurs (a few hundred, whatever
+the number of items) and Python adds those rows up into the figures.
 
 "As of" a date means: replies sent, feedback given, items closed and replies published
 before the end of that day, and each reply's category as it stood then (a follow-up
@@ -14,8 +16,9 @@ conversion after the date is undone by taking its `converted_from`).
 """
 
 import datetime as dt
+from collections import Counter, defaultdict
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,12 +26,20 @@ from django.utils.translation import gettext
 from districts.models import Body
 from proposals.models import ORDINARY_KINDS, Category, Item, Kind
 from workflow.errors import WorkflowError
-from workflow.models import Assignment, BodySetting, Feedback, FollowUp, Obligation, Reply
+from workflow.models import (
+    Assignment,
+    BodySetting,
+    Feedback,
+    FollowUp,
+    Obligation,
+    OutcomeCategory,
+    RatingValue,
+    Reply,
+)
 
 from .rounding import as_number, change, grouped_table_percents, percent, table_percents
 
 LEAD_ROLES = Assignment.LEAD_ROLES
-PER_ITEM_LIMIT = 2**62  # far above any item count: see _item_figures
 RETURNED = Assignment.State.RETURNED
 # Obligation kinds whose on-time rate the report shows, by the name it shows them under.
 TIMELINESS_KINDS = {
@@ -111,36 +122,64 @@ def _item_annotations(end):
     }
 
 
-def _registered(district, year, body, kinds):
-    return Item.objects.filter(district=district, year=year, body=body, kind__in=kinds, review=Item.Review.REGISTERED)
+def _registered(districts, year, body, kinds):
+    return Item.objects.filter(
+        district__in=districts, year=year, body=body, kind__in=kinds, review=Item.Review.REGISTERED
+    )
 
 
-def _item_figures(district, year, body, kinds, end, outcomes, ratings, categories):
-    """One aggregate query: the item counts of one district-year."""
-    replied = Q(is_replied=True)
-    closed = Q(closed_at__isnull=False, closed_at__lt=end)
-    aggregates = {
-        "total": Count("pk"),
-        "replied": Count("pk", filter=replied),
-        "closed": Count("pk", filter=closed),
-        "rated": Count("pk", filter=Q(rating_order__isnull=False)),
-        "praised": Count("pk", filter=Q(praise__isnull=False)),
-        "key_items": Count("pk", filter=Q(is_key=True)),
-        "key_items_closed": Count("pk", filter=Q(is_key=True) & closed),
-        "disclosed": Count("pk", filter=replied & Q(publication__isnull=False)),
-        "uncategorised": Count("pk", filter=Q(category__isnull=True)),
-    }
-    for o in outcomes:
-        aggregates[f"outcome_{o.sort_order}"] = Count("pk", filter=replied & Q(outcome_order=o.sort_order))
-        aggregates[f"first_{o.sort_order}"] = Count("pk", filter=replied & Q(first_outcome_order=o.sort_order))
-    for r in ratings:
-        aggregates[f"rating_{r.sort_order}"] = Count("pk", filter=Q(rating_order=r.sort_order))
-    for c in categories:
-        aggregates[f"category_{c.pk}"] = Count("pk", filter=Q(category_id=c.pk))
-    # The slice keeps the per-item query a subquery PostgreSQL will not pull up: pulled up, every
-    # FILTER naming a fact would evaluate that fact's correlated subquery again.
-    per_item = _registered(district, year, body, kinds).order_by().annotate(**_item_annotations(end))[:PER_ITEM_LIMIT]
-    return per_item.aggregate(**aggregates)
+def _is(condition):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _item_figures(districts, year, body, kinds, end):
+    """One grouped query: the item counts of each district, keyed by district id (a Counter: absent figures are 0)."""
+    rows = (
+        _registered(districts, year, body, kinds)
+        .order_by()
+        .alias(**_item_annotations(end))
+        .annotate(
+            is_closed=_is(Q(closed_at__isnull=False, closed_at__lt=end)),
+            is_praised=_is(Q(praise__isnull=False)),
+            is_published=_is(Q(publication__isnull=False)),
+            replied=F("is_replied"),
+            outcome=F("outcome_order"),
+            first_outcome=F("first_outcome_order"),
+            rating=F("rating_order"),
+        )
+        # Each fact is selected once and grouped by its position, so it is evaluated once per item.
+        .values(
+            "district_id",
+            "category_id",
+            "is_key",
+            "is_closed",
+            "is_praised",
+            "is_published",
+            "replied",
+            "outcome",
+            "first_outcome",
+            "rating",
+        )
+        .annotate(n=Count("pk"))
+    )
+    figures = defaultdict(Counter)
+    for row in rows:
+        f, n, replied = figures[row["district_id"]], row["n"], bool(row["replied"])
+        f["total"] += n
+        f["replied"] += n * replied
+        f["closed"] += n * bool(row["is_closed"])
+        f["rated"] += n * (row["rating"] is not None)
+        f["praised"] += n * bool(row["is_praised"])
+        f["key_items"] += n * bool(row["is_key"])
+        f["key_items_closed"] += n * bool(row["is_key"] and row["is_closed"])
+        f["disclosed"] += n * bool(replied and row["is_published"])
+        f[f"category_{row['category_id']}" if row["category_id"] else "uncategorised"] += n
+        if replied:
+            f[f"outcome_{row['outcome']}"] += n
+            f[f"first_{row['first_outcome']}"] += n
+        if row["rating"] is not None:
+            f[f"rating_{row['rating']}"] += n
+    return figures
 
 
 def _rates(figures, outcomes, precision):
@@ -163,30 +202,34 @@ def _shift_year_back(day):
         return day.replace(year=day.year - 1, day=28)
 
 
-def _units(district, year, body, kinds):
-    """Every unit with an assignment (lead or co, not returned) on the report's items, heaviest first."""
+def _units(districts, year, body, kinds):
+    """Each district's units with an assignment (lead or co, not returned) on the report's items, heaviest first."""
     rows = (
         Assignment.objects.filter(
-            item__district=district,
+            item__district__in=districts,
             item__year=year,
             item__body=body,
             item__kind__in=kinds,
             item__review=Item.Review.REGISTERED,
         )
         .exclude(state=RETURNED)
-        .values("unit_id", "unit__name")
+        .values("item__district_id", "unit_id", "unit__name")
         .annotate(
             items=Count("item_id", distinct=True),
             lead=Count("item_id", filter=Q(role__in=LEAD_ROLES), distinct=True),
         )
-        .order_by("-items", "unit__sort_order", "unit__name")
+        .order_by("item__district_id", "-items", "unit__sort_order", "unit__name")
     )
-    return [{"unit": r["unit__name"], "items": r["items"], "lead": r["lead"]} for r in rows]
+    units = defaultdict(list)
+    for r in rows:
+        units[r["item__district_id"]].append({"unit": r["unit__name"], "items": r["items"], "lead": r["lead"]})
+    return units
 
 
-def _timeliness(district, year, body, kinds, as_of, end, precision):
+def _timeliness(districts, year, body, kinds, as_of, end, precision):
+    """Each district's on-time rates by obligation kind and its units' overdue counts, keyed by district id."""
     obligations = Obligation.objects.filter(
-        item__district=district,
+        item__district__in=districts,
         item__year=year,
         item__body=body,
         item__kind__in=kinds,
@@ -194,45 +237,120 @@ def _timeliness(district, year, body, kinds, as_of, end, precision):
         cancelled_at__isnull=True,
     )
     done = Q(fulfilled_at__isnull=False, fulfilled_at__lt=end)
-    by_kind = {
-        r["kind"]: r
-        for r in obligations.values("kind").annotate(
-            done=Count("pk", filter=done), on_time=Count("pk", filter=done & Q(on_time=True))
-        )
-    }
-    rates = {}
-    for name, kinds_of in TIMELINESS_KINDS.items():
-        n_done = sum(by_kind.get(k, {}).get("done", 0) for k in kinds_of)
-        n_on_time = sum(by_kind.get(k, {}).get("on_time", 0) for k in kinds_of)
-        rates[name] = {"done": n_done, "on_time": n_on_time, "rate": as_number(percent(n_on_time, n_done, precision))}
-    overdue = (
+    by_kind = defaultdict(dict)
+    for r in obligations.values("item__district_id", "kind").annotate(
+        done=Count("pk", filter=done), on_time=Count("pk", filter=done & Q(on_time=True))
+    ):
+        by_kind[r["item__district_id"]][r["kind"]] = r
+    overdue = defaultdict(list)
+    for r in (
         obligations.filter(owner=Obligation.Owner.UNIT)
         .filter((done & Q(on_time=False)) | (~done & Q(due_on__lt=as_of)))
-        .values("unit__name")
+        .values("item__district_id", "unit__name")
         .annotate(n=Count("pk"))
-        .order_by("-n", "unit__name")
-    )
-    rates["overdue_by_unit"] = [{"unit": r["unit__name"], "overdue": r["n"]} for r in overdue]
-    return rates
+        .order_by("item__district_id", "-n", "unit__name")
+    ):
+        overdue[r["item__district_id"]].append({"unit": r["unit__name"], "overdue": r["n"]})
+    result = {}
+    for district in districts:
+        rates = {}
+        for name, kinds_of in TIMELINESS_KINDS.items():
+            counts = by_kind[district.pk]
+            n_done = sum(counts.get(k, {}).get("done", 0) for k in kinds_of)
+            n_on_time = sum(counts.get(k, {}).get("on_time", 0) for k in kinds_of)
+            rates[name] = {
+                "done": n_done,
+                "on_time": n_on_time,
+                "rate": as_number(percent(n_on_time, n_done, precision)),
+            }
+        rates["overdue_by_unit"] = overdue[district.pk]
+        result[district.pk] = rates
+    return result
 
 
 def annual_report(*, district, year, body, kind=None, as_of=None, precision=1) -> dict:
     """The figures of domain §6 as the JSON contract of domain §7 (percent values as JSON numbers)."""
+    return annual_reports(districts=[district], year=year, body=body, kind=kind, as_of=as_of, precision=precision)[
+        district.code
+    ]
+
+
+def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1) -> dict:
+    """`annual_report` of each district, keyed by district code, in the same ten queries as one district."""
+    districts = list(districts)
     kinds = report_kinds(body, kind)
     as_of = as_of or default_as_of(year)
     end = _end_of(as_of)
-    setting = BodySetting.objects.filter(district=district, body=body).select_related("scheme", "rating_scale").first()
-    if setting is None:
+    settings = {
+        s.district_id: s
+        for s in BodySetting.objects.filter(district__in=districts, body=body).select_related("scheme", "rating_scale")
+    }
+    if any(d.pk not in settings for d in districts):
         raise WorkflowError(gettext("This district has no outcome scheme for this body yet."), code="no_scheme")
-    outcomes = list(setting.scheme.categories.order_by("sort_order"))
-    ratings = list(setting.rating_scale.values.order_by("sort_order"))
-    categories = list(Category.objects.filter(district=district).order_by("sort_order", "name"))
+    outcomes, ratings, categories = defaultdict(list), defaultdict(list), defaultdict(list)
+    for o in OutcomeCategory.objects.filter(scheme__in={s.scheme_id for s in settings.values()}).order_by("sort_order"):
+        outcomes[o.scheme_id].append(o)
+    for r in RatingValue.objects.filter(scale__in={s.rating_scale_id for s in settings.values()}).order_by(
+        "sort_order"
+    ):
+        ratings[r.scale_id].append(r)
+    for c in Category.objects.filter(district__in=districts).order_by("sort_order", "name"):
+        categories[c.district_id].append(c)
 
-    received = Item.objects.filter(district=district, year=year, body=body, kind__in=kinds).count()
-    figures = _item_figures(district, year, body, kinds, end, outcomes, ratings, categories)
+    received = dict(
+        Item.objects.filter(district__in=districts, year=year, body=body, kind__in=kinds)
+        .order_by()
+        .values_list("district_id")
+        .annotate(n=Count("pk"))
+    )
+    figures = _item_figures(districts, year, body, kinds, end)
     previous_as_of = _shift_year_back(as_of)
-    previous = _item_figures(district, year - 1, body, kinds, _end_of(previous_as_of), outcomes, ratings, [])
+    previous = _item_figures(districts, year - 1, body, kinds, _end_of(previous_as_of))
+    units = _units(districts, year, body, kinds)
+    timeliness = _timeliness(districts, year, body, kinds, as_of, end, precision)
+    return {
+        d.code: _report(
+            district=d,
+            year=year,
+            body=body,
+            kind=kind,
+            kinds=kinds,
+            as_of=as_of,
+            previous_as_of=previous_as_of,
+            precision=precision,
+            outcomes=outcomes[settings[d.pk].scheme_id],
+            ratings=ratings[settings[d.pk].rating_scale_id],
+            categories=categories[d.pk],
+            received=received.get(d.pk, 0),
+            figures=figures[d.pk],
+            previous=previous[d.pk],
+            units=units[d.pk],
+            timeliness=timeliness[d.pk],
+        )
+        for d in districts
+    }
 
+
+def _report(
+    *,
+    district,
+    year,
+    body,
+    kind,
+    kinds,
+    as_of,
+    previous_as_of,
+    precision,
+    outcomes,
+    ratings,
+    categories,
+    received,
+    figures,
+    previous,
+    units,
+    timeliness,
+):
+    """One district's report from its figures: rates, percents and the §7 layout."""
     rates = _rates(figures, outcomes, precision)
     previous_rates = _rates(previous, outcomes, precision) if previous["total"] else None
 
@@ -245,7 +363,6 @@ def annual_report(*, district, year, body, kind=None, as_of=None, precision=1) -
     outcome_percents = grouped_table_percents(outcome_counts, [o.counts_as_resolved for o in outcomes], precision)
     rating_counts = [figures[f"rating_{r.sort_order}"] for r in ratings]
     rating_percents = table_percents(rating_counts, precision)
-    units = _units(district, year, body, kinds)
 
     def num(value):
         return as_number(value, precision)
@@ -294,7 +411,7 @@ def annual_report(*, district, year, body, kind=None, as_of=None, precision=1) -
         "disclosed": figures["disclosed"],
         "disclosure_rate": num(rates["disclosure_rate"]),
         "disclosure_rate_change": prev_change("disclosure_rate"),
-        "timeliness": _timeliness(district, year, body, kinds, as_of, end, precision),
+        "timeliness": timeliness,
         "previous_year": _previous_year(year - 1, previous_as_of, previous, previous_rates, num),
     }
 
