@@ -109,15 +109,18 @@ def _item_annotations(end):
         "outcome_order": least_resolved(latest_order),
         "first_outcome_order": least_resolved(first_order),
         "rating_order": Subquery(rating_order),
-        # Any row's pk, or None; not EXISTS, which PostgreSQL hashes over the whole table.
-        "praise": Subquery(feedback.filter(praised=True).values("pk")[:1]),
+        # Any row's pk, or None; not EXISTS, which PostgreSQL hashes over the whole table. Unordered:
+        # the models' default orderings would join the item and district tables into each subquery.
+        "praise": Subquery(feedback.filter(praised=True).order_by().values("pk")[:1]),
         "publication": Subquery(
             Reply.objects.filter(
                 assignment__item=OuterRef("pk"),
                 assignment__role__in=LEAD_ROLES,
                 published_at__isnull=False,
                 published_at__lt=end,
-            ).values("pk")[:1]
+            )
+            .order_by()
+            .values("pk")[:1]
         ),
     }
 
