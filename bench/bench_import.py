@@ -1,6 +1,6 @@
 """Import 10,000 rows (past years, with replies, feedback and publication) and print rows per second.
 
-    .venv/bin/python bench/bench_import.py [--rows 10000] [--live 0]
+    .venv/bin/python bench/bench_import.py [--rows 10000] [--live 0] [--profile 40]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianyi_bench .venv/bin/python bench/bench_import.py
 
 Without DATABASE_URL it uses a throwaway SQLite file. The database is migrated first; each
@@ -8,9 +8,11 @@ run imports into a new district, so runs can be repeated.
 """
 
 import argparse
+import cProfile
 import datetime as dt
 import io
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -76,18 +78,27 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--live", type=int, default=0, help="how many rows have no reply date (enter the workflow)")
+    parser.add_argument("--profile", type=int, default=0, help="print the N slowest functions of the import (cProfile)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     n = District.objects.count()
     district = District.objects.create(code=f"bench{n}", name=f"基准区{n}")
     ensure_body_settings(district)
     data = sheet(args.rows, args.live)
+    profiler = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     plan = run_import(actor=None, now=timezone.now(), district=district, filename="bench.xlsx", data=data)
+    if profiler:
+        profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"database: {connection.vendor}")
     print(f"rows: {len(plan.rows)} ({plan.historical} past, {plan.live} live), file {len(data) / 1e6:.1f} MB")
     print(f"import: {elapsed:.2f} s = {len(plan.rows) / elapsed:,.0f} rows/s")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
 
 
 if __name__ == "__main__":
