@@ -17,7 +17,7 @@ from proposals.models import Attachment, Item, ItemProposer
 
 from .deadlines import with_deadlines
 from .errors import NotFound
-from .models import Assignment, CoUnitOpinion, Obligation, Reply
+from .models import Assignment, CoUnitOpinion, Event, Obligation, Reply
 
 
 def _unit_items(unit_id):
@@ -157,6 +157,40 @@ def reply_scope(user) -> Q:
 
 def visible_replies(user):
     return Reply.objects.filter(reply_scope(user))
+
+
+# A reply's steps before it is sent: the unit's drafting and its approval chain.
+REPLY_DRAFT_ACTIONS = (
+    "reply.drafted",
+    "reply.edited",
+    "reply.submitted",
+    "reply.approved",
+    "reply.signed_off",
+    "reply.sent_back",
+)
+
+
+def visible_events(user):
+    """Timeline events `user` may read: as for items, but another unit's reply drafts stay hidden.
+
+    Co-units and proposers learn that a reply was sent, not how it was drafted and approved.
+    """
+    if not user.is_authenticated:
+        return Event.objects.none()
+    if user.is_superuser:
+        return Event.objects.all()
+    drafts = Q(action__in=REPLY_DRAFT_ACTIONS)
+    scope = Q(pk__in=[])
+    for m in active_memberships(user):
+        if m.role == Role.CITY_ADMIN:
+            return Event.objects.all()
+        if m.role in (Role.OFFICE, Role.LEADER):
+            scope |= Q(item__district_id=m.district_id)
+        elif m.role in UNIT_ROLES:
+            scope |= Q(item_id__in=_unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
+        elif m.role == Role.PROPOSER:
+            scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
+    return Event.objects.filter(scope)
 
 
 def published_replies():

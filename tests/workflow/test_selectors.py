@@ -9,7 +9,7 @@ from districts.models import User
 from proposals.models import Item
 from tests.factories import ItemFactory, ProposerFactory
 from workflow.errors import NotFound
-from workflow.selectors import get_item_for, published_replies, visible_items, visible_replies
+from workflow.selectors import get_item_for, published_replies, visible_events, visible_items, visible_replies
 from workflow.services import assignment as assign
 from workflow.services import intake, replies
 
@@ -60,6 +60,25 @@ def test_co_units_do_not_see_the_lead_units_draft(registered, office, unit, co_u
     assert pks(visible_replies(office)) == {draft.pk}
     assert not visible_replies(co_handler).exists()
     assert registered.pk in pks(visible_items(co_handler, today=TODAY))
+
+
+def actions(events):
+    return set(events.values_list("action", flat=True))
+
+
+def test_the_timeline_hides_the_lead_units_draft_steps_from_co_units_and_proposers(
+    registered, office, unit, co_unit, handler, co_handler, head, proposer_user
+):
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    replies.draft_reply(actor=handler, now=NOW, assignment=lead, text="草稿", category=category("cppcc", "A"))
+    assert "reply.drafted" in actions(visible_events(handler).filter(item=registered))
+    assert "reply.drafted" in actions(visible_events(office).filter(item=registered))
+    co_sees = actions(visible_events(co_handler).filter(item=registered))
+    assert "assignment.accepted" in co_sees and "reply.drafted" not in co_sees
+    assert "reply.drafted" not in actions(visible_events(proposer_user).filter(item=registered))
+    assert not visible_events(AnonymousUser()).exists()
 
 
 def test_proposers_and_the_public_see_sent_and_published_replies_only(accepted, handler, head, office, proposer_user):
