@@ -12,6 +12,7 @@ import calendar as month_calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, DateField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -24,8 +25,6 @@ from workflow.models import DeadlinePolicy, Obligation
 from workflow.models.deadlines import ObligationKind, PeriodStart, PeriodUnit
 from workflow.services.events import record_event
 
-REMIND_AT = dt.time(9, 0)
-DEFAULT_REMIND_BEFORE = 3
 OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
 
 
@@ -110,7 +109,7 @@ def _make_rule(*, item, kind, assignment, starts_on, now, follow_up=None):
             continue
         chosen = policy
         break
-    remind_before = chosen.remind_before if chosen else DEFAULT_REMIND_BEFORE
+    remind_before = chosen.remind_before if chosen else settings.REMINDER_DAYS_BEFORE
     if chosen is not None and chosen.fixed_date is not None:
         return {
             "kind": str(kind),
@@ -166,9 +165,12 @@ def derive(rule) -> Derived:
 
 
 def remind_time(due_on: dt.date, remind_before: int, now: dt.datetime) -> dt.datetime:
-    """09:00 local time on the working day `remind_before` working days before `due_on`, or `now` if past."""
+    """REMINDER_TIME on the working day `remind_before` working days before `due_on`, or `now` if past.
+
+    The same clock the reminder sweep uses (settings), so the first reminder and the later ones agree.
+    """
     day = calendar.add_workdays(due_on, -remind_before) if remind_before else due_on
-    moment = dt.datetime.combine(day, REMIND_AT, tzinfo=timezone.get_default_timezone())
+    moment = dt.datetime.combine(day, settings.REMINDER_TIME, tzinfo=timezone.get_default_timezone())
     return max(moment, now)
 
 
