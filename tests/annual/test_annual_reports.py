@@ -43,7 +43,7 @@ def test_reports_of_more_districts_take_the_same_queries(district, other_distric
         handled_item(d, leads=2, replies=[("A", D(2017, 5, 1)), ("B", D(2017, 5, 1))], rating_code="good")
     with CaptureQueriesContext(connection) as three:
         annual_reports(districts=[district, other_district, third], **ARGS)
-    assert len(one) == len(three) == 10
+    assert len(one) == len(three) == 9
 
 
 def test_a_district_without_an_outcome_scheme_is_refused(district, other_district):
