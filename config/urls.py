@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from districts import views as district_views
-from workflow import notification_views
 
 urlpatterns = [
     path("", district_views.home, name="home"),
@@ -15,17 +14,6 @@ urlpatterns = [
     path("items/", include("proposals.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
-    path(
-        "notifications/",
-        include(
-            (
-                [
-                    path("", notification_views.notification_list, name="list"),
-                    path("read/", notification_views.notification_read, name="read"),
-                ],
-                "notifications",
-            )
-        ),
-    ),
+    path("notifications/", include("workflow.notification_urls")),
     path("admin/", admin.site.urls),
 ]
