@@ -1,5 +1,6 @@
 """The yearly report on a province-sized data set (PostgreSQL), against the same figures in hand-written SQL.
 
+    createdb -h 127.0.0.1 -U postgres jianyi_bench   # once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianyi_bench \
         .venv/bin/python bench/bench_annual_report.py [--items 1000000] [--repeat 3]
 
