@@ -13,6 +13,8 @@ from workflow.models import OutcomeCategory
 from workflow.services import assignment as assign
 from workflow.services import intake
 
+from .flow import receive
+
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
 
 
@@ -46,18 +48,9 @@ def attachment(item, purpose=Attachment.Purpose.FEEDBACK_FORM, user=None):
 
 
 @pytest.fixture
-def received(district, office, proposer):
-    return intake.receive_item(
-        actor=office,
-        now=NOW,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
-        number="0001",
-        title="关于加强社区养老服务的建议",
-        lead_proposer=proposer,
-        disclosure=Item.Disclosure.PUBLIC,
+def received(office, proposer):
+    return receive(
+        office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议", disclosure=Item.Disclosure.PUBLIC
     )
 
 

@@ -3,7 +3,23 @@
 import datetime as dt
 
 from workflow.models import Consultation, Reply
-from workflow.services import consultation, replies
+from workflow.services import consultation, intake, replies
+
+
+def receive(office, proposer, *, now, number, title, body="cppcc", kind="proposal", **fields):
+    """An item of 2026 that the office received from `proposer` (not registered yet)."""
+    return intake.receive_item(
+        actor=office,
+        now=now,
+        district=proposer.district,
+        year=2026,
+        body=body,
+        kind=kind,
+        number=number,
+        title=title,
+        lead_proposer=proposer,
+        **fields,
+    )
 
 
 def consult(assignment, actor, now):

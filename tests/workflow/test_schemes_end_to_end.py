@@ -13,7 +13,7 @@ from workflow.services import assignment as assign
 from workflow.services import closing, extensions, feedback, followup, intake, opinions, replies
 
 from .conftest import NOW, category
-from .flow import consult
+from .flow import consult, receive
 from .flow import reply as send
 
 DAY = dt.timedelta(days=1)
@@ -26,17 +26,8 @@ def open_obligations(item):
 def test_cppcc_disagreement_re_reply_second_reply_and_closing(
     district, office, proposer, proposer_user, unit, handler, head, leader, co_unit, co_handler
 ):
-    item = intake.receive_item(
-        actor=office,
-        now=NOW,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
-        number="0042",
-        title="关于完善社区养老的提案",
-        lead_proposer=proposer,
-        disclosure=Item.Disclosure.PUBLIC,
+    item = receive(
+        office, proposer, now=NOW, number="0042", title="关于完善社区养老的提案", disclosure=Item.Disclosure.PUBLIC
     )
     intake.register_item(actor=office, now=NOW, item=item)
     lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
@@ -117,16 +108,8 @@ def test_cppcc_disagreement_re_reply_second_reply_and_closing(
 
 def test_npc_extension_planned_then_second_reply(district, office, unit, handler, head, leader):
     proposer = ProposerFactory(district=district, body="npc", name="陈代表")
-    item = intake.receive_item(
-        actor=office,
-        now=NOW,
-        district=district,
-        year=2026,
-        body="npc",
-        kind="suggestion",
-        number="A001",
-        title="关于增设公交线路的建议",
-        lead_proposer=proposer,
+    item = receive(
+        office, proposer, now=NOW, number="A001", title="关于增设公交线路的建议", body="npc", kind="suggestion"
     )
     intake.register_item(actor=office, now=NOW, item=item)
     (lead,) = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit])
@@ -165,17 +148,7 @@ def test_npc_for_reference_needs_the_leader_and_closes_on_agreement(district, of
     proposer = ProposerFactory(district=district, body="npc", name="林代表")
     user = UserFactory(username="deputy")
     MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=proposer)
-    item = intake.receive_item(
-        actor=office,
-        now=NOW,
-        district=district,
-        year=2026,
-        body="npc",
-        kind="written_opinion",
-        number="B001",
-        title="书面意见",
-        lead_proposer=proposer,
-    )
+    item = receive(office, proposer, now=NOW, number="B001", title="书面意见", body="npc", kind="written_opinion")
     intake.register_item(actor=office, now=NOW, item=item)
     (lead,) = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit])
     assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
@@ -194,17 +167,7 @@ def test_abcd_return_reassignment_and_reason_category(
     BodySetting.objects.filter(district=district, body="cppcc").update(scheme=OutcomeScheme.objects.get(code="abcd"))
     other_head = UserFactory(username="other_head")
     MembershipFactory(user=other_head, role=Role.UNIT_HEAD, district=district, unit=other_unit)
-    item = intake.receive_item(
-        actor=office,
-        now=NOW,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
-        number="C001",
-        title="关于河道治理的提案",
-        lead_proposer=proposer,
-    )
+    item = receive(office, proposer, now=NOW, number="C001", title="关于河道治理的提案")
     intake.register_item(actor=office, now=NOW, item=item)
     (lead,) = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit])
     assign.return_assignment(actor=handler, now=NOW + DAY, assignment=lead, reason="属水务局职责")
