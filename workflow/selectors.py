@@ -17,7 +17,7 @@ from proposals.models import Attachment, Item, ItemProposer
 
 from .deadlines import with_deadlines
 from .errors import NotFound
-from .models import Assignment, CoUnitOpinion, Event, Obligation, Reply
+from .models import Assignment, CoUnitOpinion, Event, Message, Obligation, Reply
 
 
 def _unit_items(unit_id):
@@ -191,6 +191,28 @@ def visible_events(user):
         elif m.role == Role.PROPOSER:
             scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
     return Event.objects.filter(scope)
+
+
+def visible_messages(user):
+    """Messages `user` may read: the district's office and leaders every thread, a unit its own threads
+    on the items it handles, a proposer the threads of their items.
+    """
+    if not user.is_authenticated:
+        return Message.objects.none()
+    messages = Message.objects.select_related("unit", "author")
+    if user.is_superuser:
+        return messages
+    scope = Q(pk__in=[])
+    for m in active_memberships(user):
+        if m.role == Role.CITY_ADMIN:
+            return messages
+        if m.role in (Role.OFFICE, Role.LEADER):
+            scope |= Q(item__district_id=m.district_id)
+        elif m.role in UNIT_ROLES:
+            scope |= Q(unit_id=m.unit_id, item_id__in=_unit_items(m.unit_id))
+        elif m.role == Role.PROPOSER:
+            scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
+    return messages.filter(scope)
 
 
 def published_replies():

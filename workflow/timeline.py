@@ -46,9 +46,14 @@ ACTIONS = {
     "follow_up.reported": _("%(unit)s reported progress"),
     "follow_up.converted": _("%(unit)s reported progress; outcome changed from %(before)s to %(after)s"),
     "closing_report.submitted": _("%(unit)s submitted its closing report"),
+    "message.sent": _("%(unit)s sent a message to the proposer"),
     "item.closed": _("Closed"),
     "item.corrected": _("The office corrected the record: %(reason)s"),
 }
+
+
+# The proposer's side of a message; the message text itself is in the thread, not on the timeline.
+_PROPOSER_MESSAGE = _("The proposer sent a message to %(unit)s")
 
 
 class _Values(dict):
@@ -68,4 +73,6 @@ def describe(event) -> str:
         values["unit"] = str(event.assignment.unit)
     if event.action == "feedback.recorded" and event.data.get("agrees") is False:
         return gettext("The proposer disagreed with the reply")
+    if event.action == "message.sent" and event.data.get("sender") == "proposer":
+        template = _PROPOSER_MESSAGE
     return str(template) % values

@@ -12,6 +12,7 @@ from .handling import (
     FollowUp,
     Reply,
 )
+from .messages import Message
 from .notifications import Channel, Notification, NotificationKind, NotificationPreference
 from .schemes import BodySetting, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
 
@@ -29,6 +30,7 @@ __all__ = [
     "Feedback",
     "FollowUp",
     "Holiday",
+    "Message",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

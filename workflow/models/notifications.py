@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION_OFFICE = "escalation_office", _("Overdue key item: escalated to the office and leader")
     REPLY_ARRIVED = "reply_arrived", _("A reply waits for your rating")
     UNIT_MESSAGE = "unit_message", _("A message from the unit")
+    PROPOSER_MESSAGE = "proposer_message", _("A message from the proposer")
     OFFICE_DIGEST = "office_digest", _("Daily digest of newly overdue items")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary per unit")
 

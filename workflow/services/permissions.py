@@ -13,6 +13,7 @@ from districts.selectors import active_memberships
 from proposals.models import Item, ItemProposer
 
 from ..errors import NotAllowed, NotFound
+from ..models import Assignment, Message
 from ..selectors import item_scope
 
 
@@ -108,3 +109,26 @@ def require_proposer(actor, item) -> int:
     if not found:
         raise NotAllowed(_("Only a proposer of this item may do this."))
     return min(found)
+
+
+def require_message_sender(actor, item, unit):
+    """The side (`Message.Sender`) the actor writes for in `unit`'s thread on the item, and the unit's assignment.
+
+    The unit must hold a non-returned assignment on the item; its handlers and head write as
+    the unit, the item's proposers as the proposer. Another unit's thread is outside a unit
+    member's scope; the office and leaders see it but do not write in it.
+    """
+    require_visible(actor, item)
+    if actor is None:
+        raise NotAllowed(_("A message is written by a person, not by the system."))
+    assignment = Assignment.objects.filter(item=item, unit=unit).exclude(state=Assignment.State.RETURNED).first()
+    if assignment is None:
+        raise NotFound(_("This unit does not handle this item."))
+    if unit_roles(actor, unit.pk):
+        return Message.Sender.UNIT, assignment
+    memberships = active_memberships(actor)
+    if {m.proposer_id for m in memberships if m.role == Role.PROPOSER} & proposer_ids_of(item):
+        return Message.Sender.PROPOSER, assignment
+    if any(m.role in UNIT_ROLES for m in memberships) and not is_office(actor, item.district_id):
+        raise NotFound(_("This conversation does not exist or is not your unit's."))
+    raise NotAllowed(_("Only the handling unit and the proposers of this item may write here."))

@@ -1,0 +1,179 @@
+"""Messages between an item's proposers and a handling unit (有问必答): who writes, who reads, who is told."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from districts.models import Role
+from tests.factories import MembershipFactory, ProposerFactory, UserFactory
+from workflow import timeline
+from workflow.errors import NotAllowed, NotFound, WorkflowError
+from workflow.models import Event, Message
+from workflow.selectors import visible_messages
+from workflow.services import assignment as assign
+from workflow.services import intake
+from workflow.services.closing import close_item_now
+from workflow.services.messages import send_message
+
+from .conftest import NOW
+from .flow import receive
+
+pytestmark = pytest.mark.django_db
+
+
+def write(actor, item, unit, text="请问办理进度如何？"):
+    return send_message(actor=actor, now=NOW, item=item, unit=unit, text=text)
+
+
+@pytest.fixture
+def item(registered, office, unit, co_unit, handler, co_handler, leader):
+    """Assigned to `unit` as lead (accepted) and `co_unit` as co-unit (not accepted yet: it may write already)."""
+    lead, _co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    return lead.item
+
+
+@pytest.fixture
+def stranger(district):
+    """The proposer of another item of the district."""
+    user = UserFactory(username="stranger", full_name="李代表")
+    MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=ProposerFactory(district=district))
+    return user
+
+
+def test_the_unit_writes_to_the_proposers(item, unit, handler, proposer_user):
+    message = write(handler, item, unit, text="  您好，我们已开始办理。 ")
+    assert (message.sender, message.unit, message.author, message.text) == (
+        "unit",
+        unit,
+        handler,
+        "您好，我们已开始办理。",
+    )
+    event = Event.objects.get(action="message.sent")
+    assert (event.actor, event.assignment.unit) == (handler, unit)
+    assert event.data == {"message": message.pk, "unit": unit.pk, "unit_name": "区经委", "sender": "unit"}
+
+
+def test_a_proposer_writes_to_the_unit(item, unit, proposer_user):
+    message = write(proposer_user, item, unit)
+    assert (message.sender, message.unit, message.author) == ("proposer", unit, proposer_user)
+
+
+def test_the_unit_head_writes_as_the_unit_too(item, unit, head):
+    assert write(head, item, unit).sender == "unit"
+
+
+def test_a_co_unit_writes_as_itself_but_not_in_the_lead_units_thread(item, unit, co_unit, co_handler):
+    message = write(co_handler, item, co_unit)
+    assert (message.sender, message.unit) == ("unit", co_unit)
+    with pytest.raises(NotFound):
+        write(co_handler, item, unit)
+
+
+def test_another_unit_can_neither_write_nor_read(item, unit, other_unit, handler, other_handler):
+    write(handler, item, unit)
+    with pytest.raises(NotFound):
+        write(other_handler, item, unit)
+    with pytest.raises(NotFound):
+        write(other_handler, item, other_unit)
+    assert not visible_messages(other_handler).exists()
+
+
+def test_a_proposer_of_another_item_cannot_write(item, unit, stranger):
+    with pytest.raises(NotFound):
+        write(stranger, item, unit)
+
+
+def test_a_proposer_writes_only_to_a_unit_on_the_item(item, other_unit, proposer_user):
+    with pytest.raises(NotFound) as exc:
+        write(proposer_user, item, other_unit)
+    assert exc.value.code == "not_found"
+
+
+def test_the_office_and_the_leader_read_but_do_not_write(item, unit, office, leader):
+    for actor in (office, leader):
+        with pytest.raises(NotAllowed):
+            write(actor, item, unit)
+
+
+def test_a_returned_assignment_ends_the_units_thread(lead, handler, unit, proposer_user):
+    assign.return_assignment(actor=handler, now=NOW, assignment=lead, reason="不属于本单位职责")
+    with pytest.raises(NotFound):
+        write(handler, lead.item, unit)
+    with pytest.raises(NotFound):
+        write(proposer_user, lead.item, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("", "text_missing"), (" \n\t ", "text_missing"), (None, "text_missing"), ("长" * 2001, "text_too_long")],
+)
+def test_it_refuses_an_empty_or_too_long_text(item, unit, handler, text, code):
+    with pytest.raises(WorkflowError) as exc:
+        write(handler, item, unit, text=text)
+    assert (exc.value.code, exc.value.field) == (code, "text")
+    assert not Message.objects.exists()
+    assert not Event.objects.filter(action="message.sent").exists()
+
+
+def test_a_text_of_exactly_the_limit_is_sent(item, unit, handler):
+    assert len(write(handler, item, unit, text="长" * 2000).text) == 2000
+
+
+def test_it_refuses_an_item_that_is_not_registered(received, unit, proposer_user):
+    with pytest.raises(WorkflowError) as exc:
+        write(proposer_user, received, unit)
+    assert exc.value.code == "not_registered"
+
+
+def test_it_refuses_a_closed_item(item, unit, handler, proposer_user):
+    with transaction.atomic():
+        close_item_now(actor=None, now=NOW, item=item, reason="test")
+    for actor in (handler, proposer_user):
+        with pytest.raises(WorkflowError) as exc:
+            write(actor, item, unit)
+        assert exc.value.code == "closed"
+    assert not Message.objects.exists()
+
+
+def test_the_database_refuses_a_blank_or_too_long_text(item, unit, handler):
+    for text in ("   ", "长" * 2001):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Message.objects.create(item=item, unit=unit, sender="unit", author=handler, text=text, created_at=NOW)
+
+
+def test_who_reads_which_threads(
+    item, unit, co_unit, handler, head, co_handler, proposer_user, office, leader, outsider, city_admin, stranger
+):
+    lead_message = write(handler, item, unit)
+    co_message = write(co_handler, item, co_unit)
+    reply = write(proposer_user, item, co_unit)
+    everything = {lead_message, co_message, reply}
+    assert set(visible_messages(office)) == everything
+    assert set(visible_messages(leader)) == everything
+    assert set(visible_messages(city_admin)) == everything
+    assert set(visible_messages(proposer_user)) == everything
+    assert set(visible_messages(handler)) == set(visible_messages(head)) == {lead_message}
+    assert set(visible_messages(co_handler)) == {co_message, reply}
+    assert not visible_messages(outsider).exists()
+    assert not visible_messages(stranger).exists()
+
+
+def test_the_proposers_of_a_merged_item_read_the_thread(item, unit, handler, office, district, stranger):
+    merged = receive(office, stranger.memberships.get().proposer, now=NOW, number="0002", title="同类提案")
+    intake.merge_item(actor=office, now=NOW, item=merged, into=item)
+    message = write(handler, item, unit)
+    assert list(visible_messages(stranger)) == [message]
+    assert write(stranger, item, unit).sender == "proposer"
+
+
+def test_the_timeline_says_who_wrote_to_whom_but_not_what(item, unit, handler, proposer_user):
+    write(handler, item, unit, text="您好，我们已开始办理。")
+    write(proposer_user, item, unit, text="谢谢，请尽快答复。")
+    events = Event.objects.filter(action="message.sent").select_related("assignment__unit").order_by("pk")
+    with translation.override("en"):
+        assert [timeline.describe(e) for e in events] == [
+            "经委 sent a message to the proposer",
+            "The proposer sent a message to 经委",
+        ]
+    assert not any("谢谢" in str(e.data) or "您好" in str(e.data) for e in events)
