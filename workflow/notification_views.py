@@ -1,13 +1,20 @@
-"""The in-app bell: the list of one's notifications and marking them read."""
+"""The in-app bell: the list of one's notifications, marking them read, and one's notification settings."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from workflow.models import NotificationPreference
 from workflow.notifications.inbox import inbox, mark_read, unread_count
 from workflow.notifications.texts import render as render_text
+
+from .notification_forms import NotificationSettingsForm
 
 PAGE_SIZE = 30
 
@@ -34,3 +41,50 @@ def notification_read(request):
     pk = request.POST.get("pk")
     mark_read(user=request.user, now=timezone.now(), pk=int(pk) if pk and pk.isdigit() else None)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """One's own channels and language; there is no user in the URL or the form, so it is always one's own."""
+    user = request.user
+    preference = NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+    data = request.POST if request.method == "POST" else None
+    form = NotificationSettingsForm(data, user=user, preference=preference)
+    if form.is_bound and form.is_valid():
+        channels, language = form.changes()
+        save_notification_settings(user=user, channels=channels, language=language)
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notifications:settings")
+    quiet = settings.SMS_QUIET_HOURS
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "form": form,
+            "phone": mask_phone(user.phone),
+            "quiet_start": quiet and quiet[0],
+            "quiet_end": quiet and quiet[1],
+        },
+    )
+
+
+def save_notification_settings(*, user, channels, language):
+    """Store the user's choices together: the preference row (created on first save) and the language."""
+    with transaction.atomic():
+        if channels:
+            preference, created = NotificationPreference.objects.select_for_update().get_or_create(
+                user=user, defaults=channels
+            )
+            if not created:
+                NotificationPreference.objects.filter(pk=preference.pk).update(**channels)
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])  # through save, so the user's history records it
+
+
+def mask_phone(phone):
+    """138****5678: enough for the owner to recognise the number, not enough for someone looking over a shoulder."""
+    if len(phone) < 8:
+        return "*" * (len(phone) - 2) + phone[-2:]
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
