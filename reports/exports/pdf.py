@@ -1,5 +1,8 @@
 """PDF of the report's tables, built with fpdf2 and a CJK font embedded as a subset.
 
+Under each of the yearly report's share tables (categories, outcomes, ratings) a bar
+chart of the same rows, in the page's colours (`pdf_charts`).
+
 fpdf2 is pure Python and needs no system library, so the file is made offline on the
 server; the font comes from Debian's fonts-noto-cjk (installed by `.ci/run` and the
 deployment notes). `REPORT_PDF_FONT` in settings may point at another TTF/OTF/TTC file.
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from . import pdf_charts
 from .tables import BY_ROW, COUNT, PERCENT, POINTS, Table, cell_text
 
 # fontTools reports every subsetting step at INFO; the export needs none of it.
@@ -26,6 +30,10 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
 )
+
+
+# The yearly report's share tables (`tables.annual_tables`), charted as on the report page.
+CHARTED_TABLES = ("categories", "outcomes", "ratings")
 
 
 @cache
@@ -56,6 +64,24 @@ class _Document(FPDF):
         self.cell(0, 8, _("Page %(page)s") % {"page": self.page_no()}, align="C")
 
 
+def chart_rows(table: Table) -> list[tuple[str, int, str]]:
+    """(label, count, share as written) of a share table: the column before the count names the row."""
+    kinds = [column.kind for column in table.columns]
+    count, share = kinds.index(COUNT), kinds.index(PERCENT)
+    return [(row[count - 1], row[count], cell_text(row[share], PERCENT, table.precision, "—")) for row in table.rows]
+
+
+def _keep_on_one_page(pdf, table: Table) -> None:
+    """A new page rather than a table split over two when its title, rows and chart would fit on one.
+
+    The height is estimated from one line per row: a cell that wraps makes the table taller.
+    """
+    chart = len(table.rows) * pdf_charts.ROW_HEIGHT + 2 if table.name in CHARTED_TABLES else 0
+    height = 7 + (len(table.rows) + 1) * 6 + chart
+    if pdf.will_page_break(height) and height <= pdf.page_break_trigger - pdf.t_margin:
+        pdf.add_page()
+
+
 def render_tables(title: str, tables: list[Table], *, subtitle: str = "") -> bytes:
     widest = max((len(t.columns) for t in tables), default=0)
     pdf = _Document(title, "landscape" if widest > 6 else "portrait")
@@ -68,6 +94,7 @@ def render_tables(title: str, tables: list[Table], *, subtitle: str = "") -> byt
     header = FontFace(emphasis="", fill_color=(221, 230, 240))
     for table in tables:
         pdf.ln(4)
+        _keep_on_one_page(pdf, table)
         pdf.set_font("cjk", size=11)
         pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("cjk", size=9)
@@ -86,4 +113,7 @@ def render_tables(title: str, tables: list[Table], *, subtitle: str = "") -> byt
                 row = grid.row()
                 for c, value in enumerate(values):
                     row.cell(cell_text(value, table.kind_of(r, c), table.precision, "—"))
+        if table.name in CHARTED_TABLES:
+            pdf.ln(2)
+            pdf_charts.draw(pdf, chart_rows(table))
     return bytes(pdf.output())
