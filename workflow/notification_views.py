@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workflow.models import NotificationPreference
 from workflow.notifications.inbox import inbox, mark_read, unread_count
+from workflow.notifications.preferences import save_notification_settings
 from workflow.notifications.texts import render as render_text
 
 from .notification_forms import NotificationSettingsForm
@@ -67,20 +67,6 @@ def notification_settings(request):
             "quiet_end": quiet and quiet[1],
         },
     )
-
-
-def save_notification_settings(*, user, channels, language):
-    """Store the user's choices together: the preference row (created on first save) and the language."""
-    with transaction.atomic():
-        if channels:
-            preference, created = NotificationPreference.objects.select_for_update().get_or_create(
-                user=user, defaults=channels
-            )
-            if not created:
-                NotificationPreference.objects.filter(pk=preference.pk).update(**channels)
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])  # through save, so the user's history records it
 
 
 def mask_phone(phone):
