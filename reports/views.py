@@ -18,6 +18,7 @@ from workflow.errors import WorkflowError
 from . import exports
 from .annual import annual_report
 from .bulletin import bulletin_sections, status_bulletin
+from .charts import PALETTE
 from .exports import docx as docx_export
 from .exports import draft
 from .exports.tables import annual_tables, display_rows, figure_labels, summary_rows
@@ -61,6 +62,7 @@ def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
 
 def _chart_data(report, stats, months):
     return {
+        "palette": list(PALETTE),
         "outcomes": {
             "labels": [r["label"] for r in report["by_outcome"]],
             "counts": [r["count"] for r in report["by_outcome"]],

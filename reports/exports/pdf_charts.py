@@ -10,8 +10,8 @@ tested without a PDF; `draw` puts it on the page.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# The page's palette: static/reports/charts.js holds the same list (it could read this one from the page's data).
-PALETTE = ("#b3261e", "#e08a3c", "#3b6ea8", "#5a9e6f", "#8e6bb0", "#c9a227", "#6b7785", "#d35d8b")
+from reports.charts import PALETTE
+
 TRACK = "#eef1f5"  # the whole of the items behind each bar, so a zero row still shows as an empty bar
 ELLIPSIS = "…"
 

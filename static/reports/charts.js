@@ -4,7 +4,7 @@
   var source = document.getElementById("report-charts");
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var palette = ["#b3261e", "#e08a3c", "#3b6ea8", "#5a9e6f", "#8e6bb0", "#c9a227", "#6b7785", "#d35d8b"];
+  var palette = data.palette; // reports/charts.py: the PDF draws with the same colours
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false; // charts are read and printed, not watched
 

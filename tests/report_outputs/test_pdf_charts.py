@@ -3,18 +3,16 @@
 import io
 import re
 import unicodedata
-from pathlib import Path
 
 import pypdf
 import pytest
-from django.conf import settings
 from django.utils import translation
 from pypdf.generic import ContentStream
 
 from reports import exports
 from reports.annual import annual_report
-from reports.exports import pdf_charts
-from reports.exports.pdf_charts import GAP, LABEL_SHARE, PALETTE, TRACK, layout
+from reports.charts import PALETTE
+from reports.exports.pdf_charts import GAP, LABEL_SHARE, TRACK, layout
 from reports.exports.tables import COUNT, PERCENT, Column, Table
 from tests.factories import CategoryFactory
 
@@ -169,10 +167,3 @@ def test_other_tables_get_no_chart():
     )
 
     assert _bars(exports.render_tables("Units", [table], "pdf")) == []
-
-
-def test_the_palette_is_the_one_the_report_page_draws_with():
-    script = (Path(settings.BASE_DIR) / "static/reports/charts.js").read_text()
-    page_palette = re.search(r"var palette = \[([^\]]*)\]", script).group(1)
-
-    assert tuple(re.findall(r'"(#[0-9a-f]{6})"', page_palette)) == pdf_charts.PALETTE

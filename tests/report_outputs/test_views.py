@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from reports.charts import PALETTE
+
 pytestmark = pytest.mark.django_db
 
 QUERY = {"district": "minhang", "year": 2026, "body": "cppcc"}
@@ -31,6 +33,7 @@ def test_office_sees_the_yearly_figures_with_charts_and_downloads(office_client,
     assert "经委" in page and "教育局" in page  # the unit table and chart
     charts = response.context["charts"]
     assert charts["months"]["counts"][4] == 2  # two items first answered in May
+    assert charts["palette"] == list(PALETTE)  # the colours the PDF draws with
     assert response.context["report"]["total"] == 3
 
 
