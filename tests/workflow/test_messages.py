@@ -8,7 +8,8 @@ from districts.models import Role
 from tests.factories import MembershipFactory, ProposerFactory, UserFactory
 from workflow import timeline
 from workflow.errors import NotAllowed, NotFound, WorkflowError
-from workflow.models import Event, Message
+from workflow.models import Event, Message, Notification, NotificationKind
+from workflow.notifications.texts import item_link, render
 from workflow.selectors import visible_messages
 from workflow.services import assignment as assign
 from workflow.services import intake
@@ -177,3 +178,93 @@ def test_the_timeline_says_who_wrote_to_whom_but_not_what(item, unit, handler, p
             "The proposer sent a message to 经委",
         ]
     assert not any("谢谢" in str(e.data) or "您好" in str(e.data) for e in events)
+
+
+def told(**filters):
+    """(recipient, kind) of every notification recorded, whatever the channel."""
+    return set(Notification.objects.filter(**filters).values_list("recipient", "kind"))
+
+
+def rendered_for(user, language="en"):
+    user.language = language
+    user.save(update_fields=["language"])
+    notification = Notification.objects.select_related("recipient", "item", "obligation__unit").get(
+        recipient=user, channel="in_app"
+    )
+    return render(notification)
+
+
+def test_the_proposers_are_told_of_the_units_message(
+    item, unit, handler, head, co_handler, office, leader, proposer_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        write(handler, item, unit)
+    assert told() == {(proposer_user.pk, NotificationKind.UNIT_MESSAGE)}
+    body = rendered_for(proposer_user).body
+    assert (
+        body
+        == f"区经委 sent you a message on item 0001 “关于加强社区养老服务的建议” on 2026-03-02. {item_link(item.pk)}"
+    )
+
+
+def test_the_units_handlers_are_told_of_a_proposers_message(
+    item, unit, handler, head, co_handler, office, leader, proposer_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        write(proposer_user, item, unit)
+    assert told() == {(handler.pk, NotificationKind.PROPOSER_MESSAGE)}
+    message = rendered_for(handler)
+    assert message.subject == "A message from the proposer: 0001 关于加强社区养老服务的建议"
+    assert message.body == (
+        "The proposer of item 0001 “关于加强社区养老服务的建议” sent 区经委 a message on 2026-03-02. "
+        f"{item_link(item.pk)}"
+    )
+
+
+def test_the_unit_head_is_told_when_the_unit_has_no_handler(
+    item, unit, handler, head, proposer_user, django_capture_on_commit_callbacks
+):
+    handler.memberships.update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(proposer_user, item, unit)
+    assert told() == {(head.pk, NotificationKind.PROPOSER_MESSAGE)}
+
+
+def test_a_co_units_message_is_told_in_its_name(
+    item, co_unit, co_handler, proposer_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        write(co_handler, item, co_unit)
+        write(proposer_user, item, co_unit)
+    assert told() == {
+        (proposer_user.pk, NotificationKind.UNIT_MESSAGE),
+        (co_handler.pk, NotificationKind.PROPOSER_MESSAGE),
+    }
+    assert {n.params["unit"] for n in Notification.objects.all()} == {"区民政局"}
+
+
+def test_a_proposers_message_goes_by_sms_with_its_template(
+    settings, item, unit, handler, proposer_user, django_capture_on_commit_callbacks
+):
+    settings.SMS_TEMPLATES = {"proposer_message": "SMS_110"}
+    handler.phone = "13800000000"
+    handler.save(update_fields=["phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        write(proposer_user, item, unit)
+    sms = Notification.objects.select_related("recipient", "item", "obligation__unit").get(channel="sms")
+    message = render(sms)
+    assert (message.sms_template, message.sms_params["number"], message.sms_params["unit"]) == (
+        "SMS_110",
+        "0001",
+        "区经委",
+    )
+
+
+def test_the_admin_lists_messages_read_only(admin_client, item, unit, handler):
+    message = write(handler, item, unit)
+    response = admin_client.get("/admin/workflow/message/")
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [message]
+    assert admin_client.get(f"/admin/workflow/message/{message.pk}/change/").status_code == 200  # a view, no form
+    assert admin_client.get("/admin/workflow/message/add/").status_code == 403
+    assert admin_client.get(f"/admin/workflow/message/{message.pk}/delete/").status_code == 403

@@ -1,4 +1,7 @@
-"""Notices set off by timeline events: the proposers hear when a reply arrives or the unit writes.
+"""Notices set off by timeline events: a reply arrived, or one side of an item's conversation wrote.
+
+The proposers hear of a sent reply and of a unit's message; a unit's handlers hear of a
+proposer's message. The author of a message is never told of it.
 
 `schedule_event_notices(event)` is called for every event recorded (by
 `workflow.services.events.record_event`); it does nothing for actions nobody is told about,
@@ -11,20 +14,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from districts.models import Membership, Role
+from districts.models import UNIT_ROLES, Membership, Role
 from workflow.models import Event, NotificationKind
 
 from .recording import Notice, record
 
-# Action code → what the item's proposers are told.
-PROPOSER_NOTICES = {
-    "reply.sent": NotificationKind.REPLY_ARRIVED,
-    "message.sent": NotificationKind.UNIT_MESSAGE,
-}
+NOTIFIED_ACTIONS = ("reply.sent", "message.sent")
 
 
 def schedule_event_notices(event):
-    if event.action in PROPOSER_NOTICES:
+    if event.action in NOTIFIED_ACTIONS:
         transaction.on_commit(partial(notify_event, event.pk))
 
 
@@ -32,9 +31,9 @@ def notify_event(event_id, *, now=None):
     """Record the notices of one event (safe to call twice: the second records nothing)."""
     now = now or timezone.now()
     event = Event.objects.select_related("item", "assignment__unit").get(pk=event_id)
-    kind = PROPOSER_NOTICES.get(event.action)
-    if kind is None or event.item.is_imported:
+    if event.action not in NOTIFIED_ACTIONS or event.item.is_imported:
         return 0
+    kind, recipients = _audience(event)
     params = {"unit": event.assignment.unit.name} if event.assignment else {}
     with transaction.atomic():
         return record(
@@ -47,10 +46,32 @@ def notify_event(event_id, *, now=None):
                     event_id=event.pk,
                     params=params,
                 )
-                for user_id in proposer_users([event.item_id]).get(event.item_id, ())
+                for user_id in recipients
+                if user_id != event.actor_id
             ],
             now=now,
         )
+
+
+def _audience(event):
+    """(kind, user ids): a reply or a unit's message goes to the proposers, a proposer's message to the unit."""
+    if event.action == "message.sent" and event.data.get("sender") == "proposer":
+        return NotificationKind.PROPOSER_MESSAGE, unit_users(event.assignment.unit_id)
+    kind = NotificationKind.REPLY_ARRIVED if event.action == "reply.sent" else NotificationKind.UNIT_MESSAGE
+    return kind, proposer_users([event.item_id]).get(event.item_id, ())
+
+
+def unit_users(unit_id):
+    """Ids of the unit's active handlers (办理联络员), or of its head when it has none, in one query."""
+    rows = Membership.objects.filter(
+        role__in=UNIT_ROLES, unit_id=unit_id, is_active=True, user__is_active=True
+    ).values_list("role", "user_id")
+    handlers, heads = [], []
+    for role, user_id in rows:
+        users = handlers if role == Role.HANDLER else heads
+        if user_id not in users:
+            users.append(user_id)
+    return handlers or heads
 
 
 def proposer_users(item_ids):

@@ -40,6 +40,9 @@ _BODIES = {
     NotificationKind.UNIT_MESSAGE: gettext_lazy(
         "%(unit)s sent you a message on item %(number)s “%(title)s” on %(date)s. %(link)s"
     ),
+    NotificationKind.PROPOSER_MESSAGE: gettext_lazy(
+        "The proposer of item %(number)s “%(title)s” sent %(unit)s a message on %(date)s. %(link)s"
+    ),
 }
 
 
