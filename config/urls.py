@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("items/", include("proposals.urls")),
+    path("items/", include("workflow.urls")),  # after proposals.urls: import/ and attachments/ come first
     path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("notifications/", include("workflow.notification_urls")),
