@@ -115,8 +115,11 @@ def _lead_facts(end):
         .order_by("reported_at", "pk")
         .values("converted_from__sort_order")[:1]
     )
+    # The outcome is the latest reply's category: a second reply (两次答复) converts that category
+    # rather than replacing it, and an office correction changes that reply, not the second one.
     latest_order = (
-        sent.order_by("-sent_at", "-pk")
+        sent.filter(kind=Reply.Kind.REPLY)
+        .order_by("-sent_at", "-pk")
         .annotate(o=Coalesce(Subquery(conversion_after), F("category__sort_order")))
         .values("o")[:1]
     )

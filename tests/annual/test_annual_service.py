@@ -129,3 +129,30 @@ def test_outcomes_keep_their_place_at_the_largest_order_a_scheme_can_hold(distri
     r = report(district)
     assert [row["count"] for row in r["by_outcome"]] == [0, 1, 1]
     assert (r["replied"], r["disclosed"]) == (2, 1)
+
+
+def test_the_outcome_is_the_reply_s_own_category_after_a_second_reply_and_a_correction(district):
+    # 两次答复 converted B to A on the reply itself; the office then corrected the reply back to B
+    # (答复类型不当). The second reply is a delivery, not the outcome: the report shows B, as the services do.
+    item = handled_item(district, replies=[("B", D(2017, 5, 1))])
+    original = Reply.objects.get(assignment__item=item)
+    Reply.objects.create(
+        assignment=original.assignment,
+        kind=Reply.Kind.SECOND,
+        state="sent",
+        category=outcome(district, "A"),
+        category_at_reply=outcome(district, "A"),
+        sent_at=at(D(2017, 9, 1)),
+    )
+    FollowUp.objects.create(
+        item=item,
+        reply=original,
+        progress="项目已交付",
+        converted_from=outcome(district, "B"),
+        converted_to=outcome(district, "A"),
+        reported_at=at(D(2017, 9, 1)),
+    )
+    r = report(district)
+    assert [row["count"] for row in r["by_outcome"]] == [0, 1, 0]
+    # Before the second reply, its conversion is undone: B then too.
+    assert [row["count"] for row in report(district, as_of=D(2017, 8, 1))["by_outcome"]] == [0, 1, 0]
