@@ -58,7 +58,7 @@ def import_upload(request):
     district, upload = form.cleaned_data["district"], form.cleaned_data["file"]
     data = upload.read()
     try:
-        plan = plan_import(actor=request.user, district=district, filename=upload.name, data=data)
+        plan = plan_import(actor=request.user, now=timezone.now(), district=district, filename=upload.name, data=data)
     except ImportRejected as exc:
         return _form_page(request, form, errors=exc.errors, status=400)
     token, suffix = secrets.token_urlsafe(24), PurePath(upload.name).suffix.lower()

@@ -79,11 +79,18 @@ def _lookups(district):
     return result
 
 
-def _check_row(r, header_of, lookups, errors):
+def _check_row(r, header_of, lookups, errors, today):
     """Cross-column rules; the looked-up outcome and rating are set on the row."""
 
     def error(name, message):
         errors.append(RowError(r.row, header_of(name), message))
+
+    for name in ("assigned_on", "replied_on"):
+        day = getattr(r, name)
+        if day and day > today:
+            error(name, _("%(date)s is in the future: only what has happened can be recorded.") % {"date": day})
+    if set(r.lead_units) & set(r.co_units):
+        error("co_units", _("A unit cannot be both lead and co-handling unit."))
 
     if KIND_BODY.get(r.kind, r.body) != r.body:
         error("kind", _("This kind of item does not belong to the body %(body)s.") % {"body": r.body})
@@ -134,8 +141,8 @@ def _check_row(r, header_of, lookups, errors):
         error("co_units", _("A unit cannot be both lead and co-handling unit."))
 
 
-def parse_rows(table: Table, *, district) -> list[ParsedRow]:
-    """The table's rows, validated; raises ImportRejected listing every problem if any row is bad."""
+def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
+    """The table's rows, validated as of `today`; raises ImportRejected listing every problem if any row is bad."""
     found, errors = _map_header(table.header)
     if errors:
         raise ImportRejected(errors)
@@ -160,7 +167,7 @@ def parse_rows(table: Table, *, district) -> list[ParsedRow]:
         body = cells["body"]
         cells["kind"] = cells.get("kind") or ORDINARY_KINDS[Body(body)][0]
         r = ParsedRow(row=number, **cells)
-        _check_row(r, header_of, lookups, errors)
+        _check_row(r, header_of, lookups, errors, today)
         parsed.append(r)
 
     first_row = {}

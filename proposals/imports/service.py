@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -75,10 +76,10 @@ def _require_office(actor, district):
         raise NotAllowed(_("Only the district office or an administrator may import items."))
 
 
-def plan_import(*, actor, district, filename, data) -> ImportPlan:
+def plan_import(*, actor, now, district, filename, data) -> ImportPlan:
     """Validate the file and say what importing it would create; writes nothing."""
     _require_office(actor, district)
-    rows = parse_rows(read_table(filename, data), district=district)
+    rows = parse_rows(read_table(filename, data), district=district, today=timezone.localdate(now))
     units = set(HandlingUnit.objects.filter(district=district).values_list("name", flat=True))
     unit_names = [n for r in rows for n in (r.lead_units + r.co_units)]
     if any(r.historical and not r.lead_units and r.kind != Kind.CITY_CO for r in rows):
@@ -105,7 +106,7 @@ def run_import(*, actor, now, district, filename, data) -> ImportPlan:
     """Import every row of the file in one transaction, or none: raises ImportRejected listing every bad row."""
     try:
         with transaction.atomic():
-            plan = plan_import(actor=actor, district=district, filename=filename, data=data)
+            plan = plan_import(actor=actor, now=now, district=district, filename=filename, data=data)
             _write(actor, now, district, filename, plan)
     except IntegrityError as exc:
         # Someone imported the same numbers between our check and our insert.

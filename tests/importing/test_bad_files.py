@@ -121,6 +121,24 @@ def test_a_live_row_needs_a_lead_unit_and_no_outcome(district):
     assert [(r, c) for r, c, _m in errors] == [(2, "办理结果"), (2, "主办单位")]
 
 
+def test_a_unit_both_lead_and_co_is_named_on_its_row_for_past_rows_too(district):
+    errors = errors_of(
+        district, "a.xlsx", xlsx_bytes(HEADER_EN, [good(number="001"), good(number="002", co_units="区交通委")])
+    )
+    assert errors == [(3, "co_units", "A unit cannot be both lead and co-handling unit.")]
+    assert not Item.objects.exists()
+
+
+def test_dates_after_today_are_refused(district):
+    live = good(number="001", replied_on=None, outcome=None, closed=None, rating=None, assigned_on="2026-12-01")
+    past = good(number="002", replied_on="2026-03-03")
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_EN, [live, past]))
+    assert errors == [
+        (2, "assigned_on", "2026-12-01 is in the future: only what has happened can be recorded."),
+        (3, "replied_on", "2026-03-03 is in the future: only what has happened can be recorded."),
+    ]
+
+
 def test_importing_the_same_file_twice_is_refused(district):
     data = xlsx_bytes(HEADER_ZH, [good(number="001"), good(number="002")])
     run_import(actor=None, now=NOW, district=district, filename="a.xlsx", data=data)

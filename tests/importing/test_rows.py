@@ -36,7 +36,7 @@ def test_the_preview_lists_what_will_be_created_and_writes_nothing(district, uni
             row(number="2", title="乙", body="提案", year=2017, replied_on="2017/5/2", outcome="C"),
         ],
     )  # fmt: skip
-    plan = plan_import(actor=None, district=district, filename="a.xlsx", data=data)
+    plan = plan_import(actor=None, now=NOW, district=district, filename="a.xlsx", data=data)
     assert plan.new_units == ["区新局", UNRECORDED_UNIT]
     assert plan.new_categories == ["经济"]
     assert plan.new_proposers == [("cppcc", "王委员")]
