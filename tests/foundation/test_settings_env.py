@@ -87,19 +87,22 @@ def test_good_values_are_read():
     )
 
 
-def test_the_deploy_check_passes_with_only_debug_off_a_secret_key_and_allowed_hosts():
-    result = run(
-        "manage.py",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="jianyi.example.gov.cn",
-    )
+def test_the_deploy_check_passes_a_production_configuration_and_names_what_a_bare_one_lacks():
+    bare = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "jianyi.example.gov.cn"}
+    production = {
+        "SITE_URL": "https://jianyi.example.gov.cn",
+        "REDIS_URL": "redis://redis:6379/0",
+        "SMS_BACKEND": "workflow.notifications.backends.HTTPGatewaySMSBackend",
+        "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+    }
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **bare, **production)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **bare)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert all(code in output for code in ("jianyi.W001", "jianyi.W002", "jianyi.W003")), output
 
 
 def test_the_deploy_check_fails_when_secure_cookies_are_turned_off():
