@@ -2,8 +2,9 @@
 
 The page shows; the role workspaces will grow from it. Everything shown comes through the
 selectors (`get_item_for`, `visible_replies`, `visible_events`, `visible_attachments`,
-`visible_messages`), every list is one query whatever its length, so the page costs the same
-for any item. The one thing it changes, a message, goes through `send_message`.
+`visible_feedback`, `visible_messages`), every list is one query whatever its length, so the
+page costs the same for any item. Who may write where is `permissions.message_units`; the one
+thing the page changes, a message, goes through `send_message`.
 """
 
 from django import forms
@@ -17,16 +18,24 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from districts.models import UNIT_ROLES, Role
-from districts.selectors import active_memberships
-
 from . import deadlines, timeline
 from .errors import NotFound, WorkflowError
-from .models import Assignment, Feedback, Obligation
+from .models import Assignment, Obligation
 from .models.messages import MAX_MESSAGE_CHARS
-from .selectors import get_item_for, visible_attachments, visible_events, visible_messages, visible_replies
-from .services.messages import send_message
-from .services.permissions import proposer_ids_of
+from .selectors import (
+    get_item_for,
+    reads_feedback,
+    visible_attachments,
+    visible_events,
+    visible_feedback,
+    visible_messages,
+    visible_replies,
+)
+from .services.messages import message_refusal, send_message
+from .services.permissions import message_units, unit_roles
+
+# What the page shows of the item itself, read with it.
+ITEM_RELATED = ("district", "session", "category", "supervising_leader")
 
 # Words for the codes `annotate_progress` gives each item.
 WAITS_FOR = {
@@ -76,37 +85,6 @@ class MessageForm(forms.Form):
             field.initial = offered[0].pk
 
 
-class Reader:
-    """What one user may see and do on one item, read from their roles (loaded once per request)."""
-
-    def __init__(self, user, item, assignments):
-        self.assignments = assignments
-        memberships = active_memberships(user)
-        self.own_units = {m.unit_id for m in memberships if m.role in UNIT_ROLES}
-        mine = {m.proposer_id for m in memberships if m.role == Role.PROPOSER}
-        self.is_proposer = bool(mine and mine & proposer_ids_of(item))
-        self.is_overseer = user.is_superuser or any(
-            m.role == Role.CITY_ADMIN or (m.role in (Role.OFFICE, Role.LEADER) and m.district_id == item.district_id)
-            for m in memberships
-        )
-        self.units = [a.unit for a in assignments if a.state != Assignment.State.RETURNED]
-
-    @property
-    def sees_feedback(self) -> bool:
-        """Feedback is for the office and leaders of the district, the item's proposers and its lead units."""
-        lead_units = {a.unit_id for a in self.assignments if a.is_lead and a.state != Assignment.State.RETURNED}
-        return self.is_overseer or self.is_proposer or bool(self.own_units & lead_units)
-
-    @property
-    def writes_to(self):
-        """The units whose thread the reader may write in: their own units; every unit for a proposer."""
-        return [unit for unit in self.units if self.is_proposer or unit.pk in self.own_units]
-
-    def message_form(self, data=None):
-        offered = self.writes_to
-        return MessageForm(data, units=self.units, offered=offered) if offered or data is not None else None
-
-
 def _assignments(user, item):
     """The item's assignments, each with the replies `user` may see, in order."""
     assignments = list(item.assignments.select_related("unit").order_by("assigned_at", "pk"))
@@ -151,17 +129,37 @@ def _next_due(item):
 
 def _item_or_404(user, pk):
     try:
-        return get_item_for(user, pk)
+        return get_item_for(user, pk, related=ITEM_RELATED)
     except NotFound as exc:
         raise Http404(exc.message) from None
 
 
-def _page(request, item, reader, *, form=None, status=200):
+def _writes_to(user, item, assignments):
+    """The units whose thread the form offers: those the user may write in, while the item takes messages."""
+    if message_refusal(item) is not None:
+        return []
+    return message_units(user, item, assignments=assignments)
+
+
+def _message_form(assignments, writes_to, data=None):
+    """The form for the units offered; a POST gets one whatever is offered, so the service says what is wrong."""
+    if not writes_to and data is None:
+        return None
+    units = [a.unit for a in assignments if a.state != Assignment.State.RETURNED]
+    return MessageForm(data, units=units, offered=writes_to)
+
+
+def _feedback(user, item):
+    """The item's feedback rows, or None when the user does not read its feedback (co-units)."""
+    if not reads_feedback(user, item):
+        return None
+    rows = visible_feedback(user).filter(item=item).select_related("proposer", "rating").order_by("round", "pk")
+    return list(rows)
+
+
+def _page(request, item, assignments, writes_to, form, *, status=200):
     user = request.user
     next_due, due_explanation = _next_due(item)
-    feedback = None
-    if reader.sees_feedback:
-        feedback = list(Feedback.objects.filter(item=item).select_related("proposer", "rating").order_by("round", "pk"))
     context = {
         "item": item,
         "rehandling": item.stage == "rehandling",
@@ -171,12 +169,12 @@ def _page(request, item, reader, *, form=None, status=200):
         "due_explanation": due_explanation,
         "proposers": list(item.item_proposers.select_related("proposer").order_by("-is_lead", "sort_order", "pk")),
         "attachments": list(visible_attachments(user).filter(item=item).order_by("uploaded_at", "pk")),
-        "assignments": reader.assignments,
-        "feedback": feedback,
-        "threads": _threads(user, item, reader.assignments),
-        "message_form": form or reader.message_form(),
-        "writes_to": reader.writes_to,
-        "writes_as_unit": bool(reader.own_units & {unit.pk for unit in reader.writes_to}),
+        "assignments": assignments,
+        "feedback": _feedback(user, item),
+        "threads": _threads(user, item, assignments),
+        "message_form": form,
+        "writes_to": writes_to,
+        "writes_as_unit": bool(writes_to and unit_roles(user, writes_to[0].pk)),
         "events": _timeline(user, item),
     }
     return render(request, "workflow/item_detail.html", context, status=status)
@@ -185,7 +183,9 @@ def _page(request, item, reader, *, form=None, status=200):
 @login_required
 def item_detail(request, pk):
     item = _item_or_404(request.user, pk)
-    return _page(request, item, Reader(request.user, item, _assignments(request.user, item)))
+    assignments = _assignments(request.user, item)
+    writes_to = _writes_to(request.user, item, assignments)
+    return _page(request, item, assignments, writes_to, _message_form(assignments, writes_to))
 
 
 @login_required
@@ -193,11 +193,12 @@ def item_detail(request, pk):
 def item_message(request, pk):
     """Write in one unit's thread; back to the page with a note, or the page again with what is wrong."""
     item = _item_or_404(request.user, pk)
-    reader = Reader(request.user, item, _assignments(request.user, item))
-    form = reader.message_form(request.POST)
+    assignments = _assignments(request.user, item)
+    writes_to = _writes_to(request.user, item, assignments)
+    form = _message_form(assignments, writes_to, request.POST)
     status = 400
     if form.is_valid():
-        unit = next(unit for unit in reader.units if unit.pk == form.cleaned_data["unit"])
+        unit = next(a.unit for a in assignments if a.unit_id == form.cleaned_data["unit"])
         try:
             send_message(actor=request.user, now=timezone.now(), item=item, unit=unit, text=form.cleaned_data["text"])
         except NotFound as exc:
@@ -208,4 +209,4 @@ def item_message(request, pk):
         else:
             messages.success(request, gettext("Message sent in the thread with %(unit)s.") % {"unit": unit.name})
             return redirect(reverse("items:detail", args=[item.pk]) + "#messages")
-    return _page(request, item, reader, form=form, status=status)
+    return _page(request, item, assignments, writes_to, form, status=status)

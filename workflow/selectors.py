@@ -2,9 +2,9 @@
 
 Objects outside a user's scope are simply absent from these querysets, so views answer
 "not found" rather than "forbidden" and nothing leaks. Office staff and district leaders
-see their district; a unit sees the items assigned to it (and, of other units' replies,
-only those sent); a proposer sees their own items and those theirs were merged into, with
-sent replies only; the public sees published replies only.
+see their district; a unit sees the items assigned to it (and, of other units' replies and
+their files, only those sent); a proposer sees their own items and those theirs were merged
+into, with sent replies only; the public sees published replies only.
 """
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
@@ -17,7 +17,7 @@ from proposals.models import Attachment, Item, ItemProposer
 
 from .deadlines import with_deadlines
 from .errors import NotFound
-from .models import Assignment, CoUnitOpinion, Event, Message, Obligation, Reply
+from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 
 
 def _unit_items(unit_id):
@@ -126,9 +126,10 @@ def visible_items(user, *, today=None):
     return annotate_progress(_scoped(user), today=today or timezone.localdate())
 
 
-def get_item_for(user, pk, *, today=None) -> Item:
+def get_item_for(user, pk, *, today=None, related=()) -> Item:
+    """One item of `visible_items`, its `related` foreign keys joined in (a detail page reads them all)."""
     try:
-        return visible_items(user, today=today).get(pk=pk)
+        return visible_items(user, today=today).select_related(*related).get(pk=pk)
     except (Item.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This item does not exist or is not yours to see.")) from None
 
@@ -193,6 +194,41 @@ def visible_events(user):
     return Event.objects.filter(scope)
 
 
+def feedback_scope(user) -> Q | None:
+    """A filter on Item: the items whose feedback `user` reads; None means none at all.
+
+    The district's office and leaders, the item's proposers (and those of the items merged
+    into it) and its lead units read how the reply was received; co-units do not.
+    """
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    scope = Q(pk__in=[])
+    for m in active_memberships(user):
+        if m.role == Role.CITY_ADMIN:
+            return Q()
+        if m.role in (Role.OFFICE, Role.LEADER):
+            scope |= Q(district_id=m.district_id)
+        elif m.role in UNIT_ROLES:
+            leads = Assignment.objects.filter(unit_id=m.unit_id, role__in=Assignment.LEAD_ROLES)
+            scope |= Q(pk__in=leads.exclude(state=Assignment.State.RETURNED).values("item_id"))
+        elif m.role == Role.PROPOSER:
+            scope |= _proposer_items(m.proposer_id)
+    return scope
+
+
+def visible_feedback(user):
+    scope = feedback_scope(user)
+    return Feedback.objects.none() if scope is None else Feedback.objects.filter(item__in=Item.objects.filter(scope))
+
+
+def reads_feedback(user, item) -> bool:
+    """Whether `user` reads the item's feedback, even before there is any (a page shows "no feedback yet")."""
+    scope = feedback_scope(user)
+    return scope is not None and Item.objects.filter(scope, pk=item.pk).exists()
+
+
 def visible_messages(user):
     """Messages `user` may read: the district's office and leaders every thread, a unit its own threads
     on the items it handles, a proposer the threads of their items.
@@ -223,4 +259,13 @@ def published_replies():
 
 
 def visible_attachments(user):
-    return Attachment.objects.filter(item__in=_scoped(user).values("pk"))
+    """The files of the items `user` may see; a reply's file only with a reply `user` may see.
+
+    A unit's draft keeps its files to itself, the district's office and leaders until it is
+    sent, as `reply_scope` keeps its text; the item's other files go with the item.
+    """
+    links = Reply.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
+    return Attachment.objects.filter(
+        ~Exists(links) | Exists(links.filter(reply__in=visible_replies(user))),
+        item__in=_scoped(user).values("pk"),
+    )

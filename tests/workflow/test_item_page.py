@@ -12,10 +12,12 @@ from django.urls import reverse
 from districts.models import Role, User
 from proposals.models import Attachment, Category
 from tests.factories import MembershipFactory, ProposerFactory, SessionFactory, UnitFactory, UserFactory
+from workflow.errors import NotAllowed, NotFound
 from workflow.models import Event, Feedback, Message, Notification, NotificationKind, RatingValue, Reply
 from workflow.notifications.texts import item_link, render
 from workflow.services import assignment as assign
-from workflow.services import intake, opinions, replies
+from workflow.services import intake, opinions, permissions, replies
+from workflow.services.closing import close_item_now
 
 from .conftest import NOW, attachment, category
 from .flow import consult, reply
@@ -249,7 +251,7 @@ def test_a_notifications_link_opens_the_page_for_its_recipient(
 
 
 def _busy_item(district, office, number, n):
-    """An item with n of everything: proposers, attachments, split leads with sent replies, co-units, feedback."""
+    """A key item with n of everything: proposers, attachments, split leads with sent replies, co-units, feedback."""
     proposers = [ProposerFactory(district=district, name=f"委员{number}-{i}") for i in range(n)]
     item = intake.receive_item(
         actor=office,
@@ -268,6 +270,9 @@ def _busy_item(district, office, number, n):
     for _ in range(n):
         attachment(item, purpose=Attachment.Purpose.ITEM, user=office)
     intake.register_item(actor=office, now=NOW, item=item)
+    leader = UserFactory(username=f"leader-{number}")
+    MembershipFactory(user=leader, role=Role.LEADER, district=district)
+    assign.mark_key_item(actor=office, now=NOW, item=item, leader=leader)
     leads = [UnitFactory(district=district) for _ in range(n)]
     cos = [UnitFactory(district=district) for _ in range(n)]
     assigned = assign.assign_units(actor=office, now=NOW, item=item, lead_units=leads, co_units=cos, split=n > 1)
@@ -299,6 +304,14 @@ def _queries(client, user, item):
     return len(ctx.captured_queries), response
 
 
+# The session, the user, their roles (3); the distinct overdue due dates, the item with its district, session,
+# category and supervising leader (2); the assignments with their units, the replies, the replies' files (3);
+# the next due obligation, the proposers, the files (3); whether the reader reads the feedback, the feedback (2);
+# the messages, the timeline (2); the unread notifications in the header (1); the session saved (3).
+# A proposer also reads who the item's proposers are, to know whether they write (1).
+PAGE_QUERIES = {Role.OFFICE: 19, Role.HANDLER: 19, Role.PROPOSER: 20}
+
+
 @pytest.mark.parametrize("role", [Role.OFFICE, Role.HANDLER, Role.PROPOSER])
 def test_the_page_costs_the_same_queries_for_one_or_many_of_everything(client, district, office, role):
     small, small_unit = _busy_item(district, office, "S1", 1)
@@ -316,7 +329,7 @@ def test_the_page_costs_the_same_queries_for_one_or_many_of_everything(client, d
     assert len(more.context["events"]) > len(response.context["events"])
     assert len(more.context["assignments"]) == 8 and len(more.context["attachments"]) == 8
     assert sum(len(thread) for _unit, thread in more.context["threads"]) == (8 if role != Role.HANDLER else 2)
-    assert few == many
+    assert few == many == PAGE_QUERIES[role]
 
 
 # --- messages -------------------------------------------------------------------------------------------
@@ -401,3 +414,44 @@ def test_writing_needs_a_post_and_a_unit_of_the_item(client, handled, handler, o
     assert client.get(reverse("items:message", args=[lead.item_id])).status_code == 405
     assert post_message(client, handler, lead.item, unit=other_unit.pk, text="你好").status_code == 400
     assert not Message.objects.exists()
+
+
+def test_a_closed_item_offers_no_form_and_a_post_gets_the_services_error(client, handled, handler, proposer_user, unit):
+    lead, _co = handled
+    close_item_now(actor=None, now=NOW, item=lead.item, reason="办结")
+    for user in (handler, proposer_user):
+        response = page(client, user, lead.item)
+        assert response.context["message_form"] is None and response.context["writes_to"] == []
+        assert 'name="text"' not in text(response)
+    response = post_message(client, handler, lead.item, unit=unit.pk, text="还有问题吗？")
+    assert response.status_code == 400
+    assert "This item is closed: its conversations are over." in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_an_item_not_registered_yet_offers_no_form(client, received, proposer_user):
+    assert page(client, proposer_user, received).context["message_form"] is None
+
+
+@pytest.mark.parametrize(
+    "who", ["handler", "head", "co_handler", "proposer_user", "office", "leader", "city_admin", "other_handler"]
+)
+def test_the_form_offers_exactly_the_threads_the_service_lets_the_reader_write_in(handled, unit, co_unit, who, request):
+    lead, _co = handled
+    user = request.getfixturevalue(who)
+    allowed = []
+    for thread in (unit, co_unit):
+        try:
+            permissions.require_message_sender(user, lead.item, thread)
+        except (NotFound, NotAllowed):
+            continue
+        allowed.append(thread)
+    assert permissions.message_units(user, lead.item) == allowed
+    expected = {"handler": [unit], "head": [unit], "co_handler": [co_unit], "proposer_user": [unit, co_unit]}
+    assert allowed == expected.get(who, [])
+
+
+def test_a_unit_that_returned_its_assignment_is_offered_no_thread(client, registered, office, unit, handler):
+    (lead,) = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit])
+    assign.return_assignment(actor=handler, now=NOW, assignment=lead, reason="非本单位职责")
+    assert permissions.message_units(handler, registered) == []

@@ -5,11 +5,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from districts.models import User
+from districts.models import Role, User
 from proposals.models import Item
-from tests.factories import ItemFactory, ProposerFactory
+from tests.factories import ItemFactory, MembershipFactory, ProposerFactory, SessionFactory, UserFactory
 from workflow.errors import NotFound
-from workflow.selectors import get_item_for, published_replies, visible_events, visible_items, visible_replies
+from workflow.models import Feedback
+from workflow.selectors import (
+    get_item_for,
+    published_replies,
+    reads_feedback,
+    visible_events,
+    visible_feedback,
+    visible_items,
+    visible_replies,
+)
 from workflow.services import assignment as assign
 from workflow.services import intake, replies
 
@@ -31,6 +40,15 @@ def test_the_office_sees_its_district_only(registered, office, outsider, other_d
     with pytest.raises(NotFound):
         get_item_for(outsider, registered.pk, today=TODAY)
     assert get_item_for(office, registered.pk, today=TODAY) == registered
+
+
+def test_get_item_for_joins_the_related_rows_it_is_asked_for(registered, office, django_assert_num_queries):
+    registered.session = SessionFactory(district=registered.district)
+    registered.save(update_fields=["session"])
+    office = User.objects.get(pk=office.pk)
+    with django_assert_num_queries(3):  # roles, the distinct overdue due dates, the item with its district and session
+        item = get_item_for(office, registered.pk, today=TODAY, related=("district", "session"))
+        assert (item.district.name, item.session.district_id) == ("闵行区", registered.district_id)
 
 
 def test_a_unit_sees_the_items_assigned_to_it(lead, handler, other_handler, district):
@@ -165,3 +183,60 @@ def test_the_list_costs_the_same_queries_for_5_or_30_items(
     if who != "proposer_user":
         assert (len(rows), len(more)) == (5, 30)
         assert all(r.is_overdue and r.waits_for == "acceptance" for r in more)
+
+
+# --- feedback ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feedback_item(registered, office, unit, co_unit, handler, co_handler, proposer):
+    """The item with `unit` leading and `co_unit` co-handling, and the proposer's feedback on it."""
+    assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    Feedback.objects.create(item=registered, proposer=proposer, agrees=True, submitted_at=NOW)
+    return registered
+
+
+@pytest.fixture
+def merged_proposer_user(feedback_item, office, district):
+    """The proposer of an item the office merged into the feedback item: they rate its reply too."""
+    theirs = ItemFactory(district=district, number="0200", lead_proposer=ProposerFactory(district=district))
+    intake.merge_item(actor=office, now=NOW, item=theirs, into=feedback_item)
+    user = UserFactory(username="merged")
+    MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=theirs.item_proposers.get().proposer)
+    return user
+
+
+@pytest.mark.parametrize(
+    "who", ["office", "leader", "handler", "head", "proposer_user", "merged_proposer_user", "city_admin"]
+)
+def test_the_office_leaders_the_proposers_and_the_lead_unit_read_the_feedback(feedback_item, who, request):
+    user = request.getfixturevalue(who)
+    assert pks(visible_feedback(user)) == set(feedback_item.feedback.values_list("pk", flat=True))
+    assert reads_feedback(user, feedback_item)
+
+
+@pytest.fixture
+def stranger(district):
+    """The proposer of another item of the district."""
+    user = UserFactory(username="stranger")
+    MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=ProposerFactory(district=district))
+    return user
+
+
+@pytest.mark.parametrize("who", ["co_handler", "other_handler", "outsider", "stranger"])
+def test_co_units_other_units_districts_and_proposers_do_not(feedback_item, who, request):
+    user = request.getfixturevalue(who)
+    assert not visible_feedback(user).exists()
+    assert not reads_feedback(user, feedback_item)
+
+
+def test_a_unit_that_returned_its_lead_assignment_no_longer_reads_it(feedback_item, handler):
+    lead = feedback_item.assignments.get(unit__name="区经委")
+    assign.return_assignment(actor=handler, now=NOW, assignment=lead, reason="非本单位职责")
+    assert not visible_feedback(handler).exists() and not reads_feedback(handler, feedback_item)
+
+
+def test_nobody_without_a_role_reads_feedback(feedback_item):
+    assert not visible_feedback(AnonymousUser()).exists()
+    assert not reads_feedback(AnonymousUser(), feedback_item)
+    assert not reads_feedback(User.objects.create(username="nobody"), feedback_item)

@@ -13,6 +13,20 @@ from .events import record_event
 from .locking import lock_item
 
 
+def message_refusal(item) -> WorkflowError | None:
+    """Why the item takes no messages, or None when it does: only a registered item not yet closed has threads.
+
+    The one rule `send_message` enforces and the item page asks before it offers the form.
+    """
+    if item.review != Item.Review.REGISTERED:
+        return WorkflowError(
+            _("This item is not registered for handling: there is no unit to write to."), code="not_registered"
+        )
+    if item.state == Item.State.CLOSED:
+        return WorkflowError(_("This item is closed: its conversations are over."), code="closed")
+    return None
+
+
 def send_message(*, actor, now, item, unit, text) -> Message:
     """Write in the thread between `unit` and the item's proposers, as whichever side the actor is on.
 
@@ -22,12 +36,9 @@ def send_message(*, actor, now, item, unit, text) -> Message:
     with transaction.atomic():
         item = lock_item(item.pk)
         permissions.require_visible(actor, item)
-        if item.review != Item.Review.REGISTERED:
-            raise WorkflowError(
-                _("This item is not registered for handling: there is no unit to write to."), code="not_registered"
-            )
-        if item.state == Item.State.CLOSED:
-            raise WorkflowError(_("This item is closed: its conversations are over."), code="closed")
+        refusal = message_refusal(item)
+        if refusal is not None:
+            raise refusal
         sender, assignment = permissions.require_message_sender(actor, item, unit)
         text = (text or "").strip()
         if not text:

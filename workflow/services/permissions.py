@@ -6,9 +6,10 @@ see the item but lacks the role gets "not allowed". `actor=None` is the system
 (management commands, tasks) and passes every check.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from districts.models import UNIT_ROLES, Role
+from districts.models import UNIT_ROLES, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, ItemProposer
 
@@ -96,27 +97,43 @@ def require_leader(actor, item, unit):
 
 def proposer_ids_of(item) -> set:
     """The proposers who receive this item's reply: its own and those of items merged into it."""
-    return set(ItemProposer.objects.filter(item_id=item.pk).values_list("proposer_id", flat=True)) | set(
-        ItemProposer.objects.filter(item__merged_into_id=item.pk).values_list("proposer_id", flat=True)
-    )
+    links = ItemProposer.objects.filter(Q(item_id=item.pk) | Q(item__merged_into_id=item.pk))
+    return set(links.values_list("proposer_id", flat=True))
+
+
+def proposer_ids_for(actor, item) -> set:
+    """The proposers of the item (or of an item merged into it) the actor speaks for; no query for a non-proposer."""
+    mine = {m.proposer_id for m in active_memberships(actor) if m.role == Role.PROPOSER} if actor else set()
+    return mine & proposer_ids_of(item) if mine else set()
 
 
 def require_proposer(actor, item) -> int:
     """The proposer the actor speaks for on this item; returns its id."""
     require_visible(actor, item)
-    mine = {m.proposer_id for m in active_memberships(actor) if m.role == Role.PROPOSER} if actor else set()
-    found = mine & proposer_ids_of(item)
+    found = proposer_ids_for(actor, item)
     if not found:
         raise NotAllowed(_("Only a proposer of this item may do this."))
     return min(found)
 
 
+def _writes_as(actor, item, unit_id, *, proposes=None):
+    """The side (`Message.Sender`) the actor writes for in `unit_id`'s thread, or None: the one rule of who writes.
+
+    The unit's handlers and head write as the unit, the item's proposers as the proposer.
+    `proposes` spares asking again, unit after unit, whether the actor is a proposer of the item.
+    """
+    if unit_roles(actor, unit_id):
+        return Message.Sender.UNIT
+    if proposes is None:
+        proposes = bool(proposer_ids_for(actor, item))
+    return Message.Sender.PROPOSER if proposes else None
+
+
 def require_message_sender(actor, item, unit):
     """The side (`Message.Sender`) the actor writes for in `unit`'s thread on the item, and the unit's assignment.
 
-    The unit must hold a non-returned assignment on the item; its handlers and head write as
-    the unit, the item's proposers as the proposer. Another unit's thread is outside a unit
-    member's scope; the office and leaders see it but do not write in it.
+    The unit must hold a non-returned assignment on the item. Another unit's thread is outside
+    a unit member's scope; the office and leaders see it but do not write in it.
     """
     require_visible(actor, item)
     if actor is None:
@@ -124,11 +141,25 @@ def require_message_sender(actor, item, unit):
     assignment = Assignment.objects.filter(item=item, unit=unit).exclude(state=Assignment.State.RETURNED).first()
     if assignment is None:
         raise NotFound(_("This unit does not handle this item."))
-    if unit_roles(actor, unit.pk):
-        return Message.Sender.UNIT, assignment
-    memberships = active_memberships(actor)
-    if {m.proposer_id for m in memberships if m.role == Role.PROPOSER} & proposer_ids_of(item):
-        return Message.Sender.PROPOSER, assignment
-    if any(m.role in UNIT_ROLES for m in memberships) and not is_office(actor, item.district_id):
+    sender = _writes_as(actor, item, unit.pk)
+    if sender is not None:
+        return sender, assignment
+    if any(m.role in UNIT_ROLES for m in active_memberships(actor)) and not is_office(actor, item.district_id):
         raise NotFound(_("This conversation does not exist or is not your unit's."))
     raise NotAllowed(_("Only the handling unit and the proposers of this item may write here."))
+
+
+def message_units(actor, item, *, assignments=None) -> list[HandlingUnit]:
+    """The units whose thread on the item the actor may write in, in assignment order; empty when none.
+
+    The rule of `require_message_sender`, for every unit at once (a page offers these threads).
+    Whoever it names sees the item: a unit's non-returned assignment and a proposer's item are
+    their scope. `assignments` are the item's, when the caller has them loaded with their units.
+    """
+    if actor is None:
+        return []
+    if assignments is None:
+        assignments = item.assignments.select_related("unit").order_by("assigned_at", "pk")
+    units = [a.unit for a in assignments if a.state != Assignment.State.RETURNED]
+    proposes = bool(proposer_ids_for(actor, item))
+    return [unit for unit in units if _writes_as(actor, item, unit.pk, proposes=proposes) is not None]
