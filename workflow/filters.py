@@ -17,18 +17,7 @@ from proposals.models import Item, Kind
 
 from .deadlines import OPEN
 from .models import Assignment, Obligation, Reply
-
-
-def _stages():
-    """The values of the `stage` annotation: the item's states, a second or later handling round apart."""
-    for value, label in Item.State.choices:
-        yield value, label
-        if value == Item.State.HANDLING:
-            yield "rehandling", _("Re-handling after disagreement")
-
-
-STAGES = list(_stages())
-STAGE_LABELS = dict(STAGES)
+from .progress_labels import STAGES
 
 # Sort keys, each ending on the primary key so that equal rows keep one order across pages.
 # The earliest open due date first puts overdue items first (they are due before today); items

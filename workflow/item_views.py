@@ -22,6 +22,7 @@ from . import deadlines, timeline
 from .errors import NotFound, WorkflowError
 from .models import Assignment, Obligation
 from .models.messages import MAX_MESSAGE_CHARS
+from .progress_labels import WAITING_ON, WAITS_FOR
 from .selectors import (
     get_item_for,
     reads_feedback,
@@ -37,30 +38,8 @@ from .services.permissions import message_units, unit_roles
 # What the page shows of the item itself, read with it.
 ITEM_RELATED = ("district", "session", "category", "supervising_leader")
 
+
 # Words for the codes `annotate_progress` gives each item.
-WAITS_FOR = {
-    "review": _("Review for registration"),
-    "assignment": _("Assignment to handling units"),
-    "reassignment": _("Reassignment of a returned assignment"),
-    "acceptance": _("Acceptance by the unit"),
-    "head_approval": _("The unit head's approval of the reply"),
-    "leader_signoff": _("The district leader's sign-off of the reply"),
-    "office_review": _("The office's review of the reply"),
-    "follow_up": _("Follow-up until the outcome is delivered"),
-    "consultation": _("Consultation with the proposer"),
-    "co_opinion": _("The co-handling units' opinions"),
-    "reply": _("The reply"),
-    "feedback": _("The proposer's feedback"),
-}
-WAITING_ON = {
-    "office": _("The district office"),
-    "unit": _("The handling unit"),
-    "unit_head": _("The unit head"),
-    "leader": _("The district leader"),
-    "proposer": _("The proposer"),
-}
-
-
 class MessageForm(forms.Form):
     """A message in one unit's thread: the unit among the item's units, and the text.
 

@@ -12,9 +12,9 @@ from django.shortcuts import render
 
 from proposals.models import ItemProposer
 
-from .filters import STAGE_LABELS, ItemFilter
-from .item_views import WAITING_ON, WAITS_FOR
+from .filters import ItemFilter
 from .models import Assignment
+from .progress_labels import STAGE_LABELS, WAITING_ON, WAITS_FOR
 from .selectors import visible_events, visible_items
 
 PAGE_SIZE = 50

@@ -258,14 +258,44 @@ def published_replies():
     )
 
 
-def visible_attachments(user):
-    """The files of the items `user` may see; a reply's file only with a reply `user` may see.
+def _opinion_scope(user) -> Q:
+    """A filter on CoUnitOpinion: an opinion is written for the lead unit, so the proposers don't read it.
 
-    A unit's draft keeps its files to itself, the district's office and leaders until it is
-    sent, as `reply_scope` keeps its text; the item's other files go with the item.
+    The district's office and leaders, the co-unit that wrote it and the item's lead units do.
     """
-    links = Reply.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    scope = Q(pk__in=[])
+    for m in active_memberships(user):
+        if m.role == Role.CITY_ADMIN:
+            return Q()
+        if m.role in (Role.OFFICE, Role.LEADER):
+            scope |= Q(assignment__item__district_id=m.district_id)
+        elif m.role in UNIT_ROLES:
+            leads = Assignment.objects.filter(unit_id=m.unit_id, role__in=Assignment.LEAD_ROLES)
+            scope |= Q(assignment__unit_id=m.unit_id) | Q(
+                assignment__item_id__in=leads.exclude(state=Assignment.State.RETURNED).values("item_id")
+            )
+    return scope
+
+
+def visible_attachments(user):
+    """The files of the items `user` may see, each going where what it belongs to goes.
+
+    A reply's file only with a reply `user` may see (a unit's draft keeps its files to itself,
+    the district's office and leaders until it is sent, as `reply_scope` keeps its text); a
+    scanned feedback form with the feedback (`feedback_scope`: not co-units); a co-unit's
+    opinion files with the opinion (not the proposers). The item's other files go with the item.
+    """
+    replies = Reply.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
+    forms = Feedback.objects.filter(form_id=OuterRef("pk"))
+    opinions = CoUnitOpinion.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
+    readable_opinions = CoUnitOpinion.objects.filter(_opinion_scope(user))
     return Attachment.objects.filter(
-        ~Exists(links) | Exists(links.filter(reply__in=visible_replies(user))),
+        ~Exists(replies) | Exists(replies.filter(reply__in=visible_replies(user))),
+        ~Exists(forms) | Exists(forms.filter(pk__in=visible_feedback(user).values("pk"))),
+        ~Exists(opinions) | Exists(opinions.filter(counitopinion__in=readable_opinions)),
         item__in=_scoped(user).values("pk"),
     )

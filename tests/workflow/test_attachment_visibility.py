@@ -7,7 +7,7 @@ from districts.models import User
 from proposals.models import Attachment
 from workflow.selectors import visible_attachments
 from workflow.services import assignment as assign
-from workflow.services import opinions, replies
+from workflow.services import feedback, opinions, replies
 
 from .conftest import NOW, attachment, category
 from .flow import consult
@@ -123,3 +123,40 @@ def test_the_files_a_user_may_see_are_one_query(draft, item_file, who, request, 
         files = set(visible_attachments(user))
     _reply, document = draft
     assert files == ({item_file, document} if who == "office" else {item_file})
+
+
+@pytest.fixture
+def opinion_file(registered, office, unit, co_unit, handler, co_handler):
+    """`co_unit`'s opinion for the lead unit, with a file."""
+    _lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    document = attachment(registered, purpose=Attachment.Purpose.OTHER, user=co_handler)
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="会办意见", attachments=[document])
+    return document
+
+
+@pytest.mark.parametrize(("who", "visible"), [("co_handler", True), ("handler", True), ("office", True),
+                                              ("proposer_user", False)])  # fmt: skip
+def test_a_co_units_opinion_file_goes_to_the_lead_unit_and_office_not_the_proposer(
+    client, opinion_file, who, visible, request
+):
+    user = request.getfixturevalue(who)
+    assert sees(user, opinion_file) is visible
+    assert download(client, user, opinion_file).status_code == (200 if visible else 404)
+
+
+@pytest.mark.parametrize(("who", "visible"), [("proposer_user", True), ("handler", True), ("office", True),
+                                              ("co_handler", False)])  # fmt: skip
+def test_a_scanned_feedback_form_goes_where_the_feedback_goes(
+    client, draft, office, head, proposer, who, visible, request
+):
+    reply, _document = draft
+    replies.submit_reply(actor=request.getfixturevalue("handler"), now=NOW, reply=reply)
+    replies.approve_reply(actor=head, now=NOW, reply=reply)
+    replies.send_reply(actor=office, now=NOW, reply=reply)
+    form = attachment(reply.assignment.item, purpose=Attachment.Purpose.FEEDBACK_FORM, user=office)
+    feedback.record_feedback(actor=office, now=NOW, item=reply.assignment.item, agrees=True, form=form,
+                             proposer=proposer)  # fmt: skip
+    user = request.getfixturevalue(who)
+    assert sees(user, form) is visible
+    assert download(client, user, form).status_code == (200 if visible else 404)
