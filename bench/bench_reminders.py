@@ -5,8 +5,8 @@
         .venv/bin/python bench/bench_reminders.py --obligations 1000000 --due 10000
 
 Generates the rows set-based (generate_series), then times one sweep — find what is due
-through the partial index, decide recipients, record the notifications in one insert,
-advance each obligation — and prints the milliseconds and the query count. A second sweep
+through the partial index and lock it with its items, decide recipients, record the
+notifications in one insert, advance each obligation — and prints the milliseconds and the query count. A second sweep
 at the same moment must find nothing and record nothing. Handing rows to Celery is left
 out (no broker): that is one message per row after commit, outside the transaction.
 """

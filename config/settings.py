@@ -241,6 +241,11 @@ if any("=" not in part for part in _templates):
     raise ImproperlyConfigured("SMS_TEMPLATES must be kind=template_id pairs separated by commas")
 SMS_TEMPLATES = dict(part.split("=", 1) for part in _templates)
 CELERY_BEAT_SCHEDULE = {
+    # Before any reminder time: the day's sweep no longer reminds proposers of a window that ended.
+    "settle-feedback-windows": {
+        "task": "workflow.tasks.settle_feedback_windows",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "sweep-reminders": {"task": "workflow.tasks.sweep_reminders", "schedule": crontab(minute=REMINDER_TIME.minute)},
     "dispatch-notifications": {"task": "workflow.tasks.dispatch_notifications", "schedule": 300.0},
     "send-digests": {

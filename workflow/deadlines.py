@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from proposals.models import Item
 from workflow import calendar
 from workflow.errors import WorkflowError
 from workflow.models import DeadlinePolicy, Obligation
@@ -26,6 +27,8 @@ from workflow.models.deadlines import ObligationKind, PeriodStart, PeriodUnit
 from workflow.services.events import record_event
 
 OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+# Items locked at a time by a recomputation.
+RECOMPUTE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -315,43 +318,63 @@ def recompute_open_obligations(*, now, actor=None) -> int:
 
     Fulfilled and cancelled obligations keep their dates (their timeliness is history). Each
     move is an event "deadline.moved" on the item's timeline, with the old and new dates.
+
+    Locks as the workflow verbs do, the item first: a chunk of items in id order (as merges
+    lock two), then their open obligations. Holding obligations before items would deadlock
+    with a verb that holds the item and changes an obligation, since each event recorded here
+    references the item (a KEY SHARE lock at commit). Nothing is skipped: every open due date
+    must move, so this waits for a verb in progress.
     """
     version = calendar.calendar_version()
     moved = 0
     with transaction.atomic():
-        rows = Obligation.objects.select_for_update(of=("self",)).filter(OPEN).select_related("item", "assignment")
-        for obligation in rows:
-            derived = derive(obligation.rule)
-            if (
-                derived.due_on == obligation.due_on
-                and derived.provisional == obligation.provisional
-                and obligation.calendar_version == version
-            ):
-                continue
-            old = obligation.due_on
-            obligation.rule = dict(obligation.rule, end=derived.end.isoformat())
-            obligation.due_on = derived.due_on
-            obligation.provisional = derived.provisional
-            obligation.calendar_version = version
-            fields = ["rule", "due_on", "provisional", "calendar_version"]
-            if derived.due_on != old:
-                obligation.next_remind_at = remind_time(derived.due_on, obligation.rule["remind_before"], now)
-                fields.append("next_remind_at")
-                record_event(
-                    item=obligation.item,
-                    assignment=obligation.assignment,
-                    action="deadline.moved",
-                    actor=actor,
-                    now=now,
-                    obligation=obligation.pk,
-                    kind=obligation.kind,
-                    old=old,
-                    new=derived.due_on,
-                    calendar_version=version,
-                )
-                moved += 1
-            obligation.save(update_fields=fields)
+        open_rows = Obligation.objects.filter(OPEN).order_by("item_id")
+        item_ids = list(open_rows.values_list("item_id", flat=True).distinct())
+        for start in range(0, len(item_ids), RECOMPUTE_CHUNK):
+            chunk = item_ids[start : start + RECOMPUTE_CHUNK]
+            list(Item.objects.filter(pk__in=chunk).order_by("pk").select_for_update(no_key=True).values_list("pk"))
+            rows = (
+                Obligation.objects.filter(OPEN, item_id__in=chunk)
+                .select_related("item", "assignment")
+                .select_for_update(of=("self",))
+            )
+            for obligation in rows:
+                moved += _rederive(obligation, version=version, now=now, actor=actor)
     return moved
+
+
+def _rederive(obligation, *, version, now, actor):
+    """Bring one locked obligation up to the current calendar; 1 if its due date moved, else 0."""
+    derived = derive(obligation.rule)
+    if (
+        derived.due_on == obligation.due_on
+        and derived.provisional == obligation.provisional
+        and obligation.calendar_version == version
+    ):
+        return 0
+    old = obligation.due_on
+    obligation.rule = dict(obligation.rule, end=derived.end.isoformat())
+    obligation.due_on = derived.due_on
+    obligation.provisional = derived.provisional
+    obligation.calendar_version = version
+    fields = ["rule", "due_on", "provisional", "calendar_version"]
+    if derived.due_on != old:
+        obligation.next_remind_at = remind_time(derived.due_on, obligation.rule["remind_before"], now)
+        fields.append("next_remind_at")
+        record_event(
+            item=obligation.item,
+            assignment=obligation.assignment,
+            action="deadline.moved",
+            actor=actor,
+            now=now,
+            obligation=obligation.pk,
+            kind=obligation.kind,
+            old=old,
+            new=derived.due_on,
+            calendar_version=version,
+        )
+    obligation.save(update_fields=fields)
+    return int(derived.due_on != old)
 
 
 # --- words ---------------------------------------------------------------------------------

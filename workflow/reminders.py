@@ -2,9 +2,10 @@
 
 An obligation's `next_remind_at` is the time of its next reminder point; the sweep reads
 the obligations whose time has come through the partial index `obligation_reminder_due_idx`
-(an index lookup however many obligations are open), decides who is told what, records it
-all in one conflict-ignoring insert (`workflow.notifications.recording`) and sets each
-`next_remind_at` to its next point, or to None after the last one.
+(an index lookup however many obligations are open), locks them with their items (skipping
+busy ones, see `_lock_due`), decides who is told what, records it all in one
+conflict-ignoring insert (`workflow.notifications.recording`) and sets each `next_remind_at`
+to its next point, or to None after the last one, all in one transaction per batch.
 
 Reminder points of an obligation due on D, each at `settings.REMINDER_TIME` local time:
 - "due soon": `remind_before` working days before D (policy, default `REMINDER_DAYS_BEFORE`);
@@ -97,55 +98,63 @@ def sweep(*, now, dry_run=False):
             return result
 
 
-def _sweep_batch(*, now, dry_run):
-    rows = list(
+# What the sweep reads of a due obligation and its item.
+_FIELDS = ("kind", "owner", "unit_id", "due_on", "item_id")
+_ITEM_FIELDS = ("district_id", "body", "session_id", "is_key", "is_imported", "supervising_leader_id")
+
+
+def _lock_due(now):
+    """The obligations due at `now`, oldest first, with their items; both rows locked, busy ones skipped.
+
+    The item is locked with its obligation because recording a notice references the item:
+    PostgreSQL's foreign-key check takes a KEY SHARE lock on it at commit. A workflow verb
+    holds the item first and then changes its obligations; a sweep holding the obligation
+    but waiting for the item would deadlock with it. Here nothing waits: an obligation whose
+    item or row is busy is skipped and swept in the next run, and a verb that comes second
+    waits for the item until this batch commits. `no_key` (FOR NO KEY UPDATE) lets others
+    keep inserting rows that reference these items (events, event notices) meanwhile.
+    """
+    return list(
         Obligation.objects.filter(next_remind_at__lte=now, fulfilled_at__isnull=True, cancelled_at__isnull=True)
         .order_by("next_remind_at")
-        .select_for_update(skip_locked=True, of=("self",))
-        .values(
-            "pk",
-            "kind",
-            "owner",
-            "unit_id",
-            "due_on",
-            "item_id",
-            "item__district_id",
-            "item__body",
-            "item__session_id",
-            "item__is_key",
-            "item__is_imported",
-            "item__supervising_leader_id",
-        )[:BATCH]
+        .select_related("item")
+        .only(*_FIELDS, *(f"item__{name}" for name in _ITEM_FIELDS))
+        .select_for_update(of=("self", "item"), skip_locked=True, no_key=True)[:BATCH]
     )
-    steps_for = _policy_lookup({row["item__district_id"] for row in rows})
+
+
+def _sweep_batch(*, now, dry_run):
+    obligations = _lock_due(now)
+    steps_for = _policy_lookup({obligation.item.district_id for obligation in obligations})
     plans, next_at = [], {}
     points_memo = {}
-    for row in rows:
-        if row["item__is_imported"]:
-            next_at[row["pk"]] = None
+    for obligation in obligations:
+        item = obligation.item
+        if item.is_imported:
+            next_at[obligation.pk] = None
             continue
-        steps = steps_for(row)
-        key = (row["due_on"], steps, row["owner"], row["item__is_key"])
+        steps = steps_for(obligation)
+        key = (obligation.due_on, steps, obligation.owner, item.is_key)
         if key not in points_memo:
             points_memo[key] = [
                 (reminder_at(day), kind) for day, kind in reminder_points(*key[:2], owner=key[2], is_key=key[3])
             ]
         reached = [kind for at, kind in points_memo[key] if at <= now]
         later = [at for at, kind in points_memo[key] if at > now]
-        next_at[row["pk"]] = later[0] if later else None
+        next_at[obligation.pk] = later[0] if later else None
         stages = [kind for kind in reached if kind in _STAGES]
         kinds = stages[-1:] + [kind for kind in reached if kind not in _STAGES]
-        plans.extend((row, kind, steps) for kind in kinds)
+        plans.extend((obligation, kind, steps) for kind in kinds)
     notices = _notices(plans)
-    result = SweepResult(obligations=len(rows), notices=notices)
-    if not dry_run and rows:
+    result = SweepResult(obligations=len(obligations), notices=notices)
+    if not dry_run and obligations:
         result.rows = record(notices, now=now)
         _advance(next_at)
     return result
 
 
 def _policy_lookup(district_ids):
-    """A function giving an obligation row its policy's Steps: session, then body, then district; one query."""
+    """A function giving an obligation its policy's Steps: session, then body, then district; one query."""
     table = {
         (p["district_id"], p["body"], p["session_id"], p["kind"]): Steps(
             p["remind_before"], p["escalate_to_head_after"], p["escalate_to_office_after"]
@@ -162,13 +171,9 @@ def _policy_lookup(district_ids):
     }
     default = _default_steps()
 
-    def steps_for(row):
-        district, body, session, kind = (
-            row["item__district_id"],
-            row["item__body"],
-            row["item__session_id"],
-            row["kind"],
-        )
+    def steps_for(obligation):
+        item = obligation.item
+        district, body, session, kind = item.district_id, item.body, item.session_id, obligation.kind
         for key in ((district, body, session, kind), (district, body, None, kind), (district, "", None, kind)):
             if key in table:
                 return table[key]
@@ -178,41 +183,43 @@ def _policy_lookup(district_ids):
 
 
 def _notices(plans):
-    """Notices for [(obligation row, kind, steps)], with every recipient looked up in two queries."""
+    """Notices for [(obligation, kind, steps)], with every recipient looked up in two queries."""
     if not plans:
         return []
     people = _unit_and_office_people(
-        unit_ids={row["unit_id"] for row, _kind, _steps in plans if row["unit_id"]},
-        district_ids={row["item__district_id"] for row, _kind, _steps in plans},
+        unit_ids={obligation.unit_id for obligation, _kind, _steps in plans if obligation.unit_id},
+        district_ids={obligation.item.district_id for obligation, _kind, _steps in plans},
     )
-    proposers = proposer_users({row["item_id"] for row, _kind, _steps in plans if row["owner"] == Owner.PROPOSER})
+    proposers = proposer_users(
+        {obligation.item_id for obligation, _kind, _steps in plans if obligation.owner == Owner.PROPOSER}
+    )
     notices = []
-    for row, kind, steps in plans:
-        office = people.get((Role.OFFICE, row["item__district_id"]), [])
+    for obligation, kind, steps in plans:
+        office = people.get((Role.OFFICE, obligation.item.district_id), [])
         if kind == Kind.ESCALATION_HEAD:
-            recipients = people.get((Role.UNIT_HEAD, row["unit_id"])) or office
+            recipients = people.get((Role.UNIT_HEAD, obligation.unit_id)) or office
             params = {"days": steps.head}
         elif kind == Kind.ESCALATION_OFFICE:
-            leader = row["item__supervising_leader_id"]
+            leader = obligation.item.supervising_leader_id
             recipients = office + ([leader] if leader else [])
             params = {"days": steps.office}
         else:
             params = {}
-            if row["owner"] == Owner.UNIT:
-                recipients = people.get((Role.HANDLER, row["unit_id"])) or people.get(
-                    (Role.UNIT_HEAD, row["unit_id"]), []
+            if obligation.owner == Owner.UNIT:
+                recipients = people.get((Role.HANDLER, obligation.unit_id)) or people.get(
+                    (Role.UNIT_HEAD, obligation.unit_id), []
                 )
-            elif row["owner"] == Owner.PROPOSER:
-                recipients = proposers.get(row["item_id"], [])
+            elif obligation.owner == Owner.PROPOSER:
+                recipients = proposers.get(obligation.item_id, [])
             else:
                 recipients = office
         notices.extend(
             Notice(
                 recipient_id=user_id,
                 kind=kind,
-                due_on=row["due_on"],
-                item_id=row["item_id"],
-                obligation_id=row["pk"],
+                due_on=obligation.due_on,
+                item_id=obligation.item_id,
+                obligation_id=obligation.pk,
                 params=params,
             )
             for user_id in recipients

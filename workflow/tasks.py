@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers that take ids, call the reminder and delivery functions, and are safe twice.
+"""Celery tasks: thin wrappers that take ids, call the reminder, delivery and workflow functions; safe twice.
 
 No task here, and none it enqueues, uses a countdown or an ETA: Redis redelivers a delayed
 message after its visibility timeout, which would send it twice. Waiting is stored on the
@@ -10,6 +10,16 @@ from django.utils import timezone
 
 from workflow import reminders
 from workflow.notifications import delivery
+from workflow.services import closing
+
+
+@shared_task
+def settle_feedback_windows():
+    """Daily in the early morning (beat): settle the replied items whose feedback window ended; safe twice.
+
+    It runs before the day's reminder time, so the sweep no longer reminds their proposers.
+    """
+    return closing.expire_feedback_windows(now=timezone.now())
 
 
 @shared_task

@@ -168,6 +168,17 @@ def test_recomputing_twice_moves_once(item, assigned):
     assert Event.objects.filter(action="deadline.moved").count() == 1
 
 
+def test_recomputing_moves_every_item_chunk_by_chunk(item, assigned, district, assign, monkeypatch):
+    monkeypatch.setattr("workflow.deadlines.RECOMPUTE_CHUNK", 2)  # the items are locked a chunk at a time
+    for other in [ItemFactory(district=district) for _ in range(4)]:
+        assigned_on = local(2026, 9, 30)
+        open_obligation(item=other, kind=K.REPLY, now=assigned_on, assignment=assign(assigned_on, on=other))
+    Holiday.objects.create(date=D(2026, 12, 30), name="测试假日")
+    assert recompute_open_obligations(now=local(2026, 12, 1)) == 5
+    assert set(Obligation.objects.filter(kind=K.REPLY).values_list("due_on", flat=True)) == {D(2026, 12, 31)}
+    assert Event.objects.filter(action="deadline.moved").count() == 5
+
+
 def test_an_extended_date_is_kept_when_the_calendar_changes(item, assigned):
     extend_reply(assignment=assigned, until=D(2027, 2, 26), now=local(2026, 12, 1))
     Holiday.objects.create(date=D(2027, 2, 26), name="测试")

@@ -7,11 +7,16 @@ import time_machine
 from django.utils import timezone
 
 from districts.models import Role
+from proposals.models import Item
 from tests.factories import ItemFactory, MembershipFactory, UserFactory
+from tests.workflow.flow import consult, receive, reply
 from workflow import calendar
-from workflow.models import CalendarYear, Obligation
+from workflow.models import CalendarYear, Obligation, OutcomeCategory
+from workflow.services import assignment, intake
 
 TZ = timezone.get_fixed_timezone(8 * 60)
+# A Monday in a plain month, when items assigned through the services start their clocks.
+MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 
 
 def at(day, hour=9, minute=0):
@@ -70,6 +75,28 @@ def handler(handler):
 @pytest.fixture
 def item(district, proposer):
     return ItemFactory(district=district, number="0042", title="关于加强社区养老服务的建议", lead_proposer=proposer)
+
+
+@pytest.fixture
+def lead(office, proposer, unit, leader):
+    """An item received, registered and assigned to `unit` through the services on MONDAY, with its clocks."""
+    item = receive(office, proposer, now=MONDAY, number="0007", title="关于完善老旧小区加装电梯的建议")
+    item = intake.register_item(actor=office, now=MONDAY, item=item)
+    (lead,) = assignment.assign_units(actor=office, now=MONDAY, item=item, lead_units=[unit])
+    return lead
+
+
+@pytest.fixture
+def replied(lead, handler, head, office):
+    """`lead`'s item answered on MONDAY as A (adopted, followed up until the closing report).
+
+    The proposer's feedback is due Thursday 2 April 2026.
+    """
+    accepted = assignment.accept_assignment(actor=handler, now=MONDAY, assignment=lead)
+    consult(accepted, handler, MONDAY)
+    adopted = OutcomeCategory.objects.get(scheme__code="cppcc", code="A")
+    reply(accepted, handler=handler, head=head, office=office, category=adopted, now=MONDAY)
+    return Item.objects.get(pk=lead.item_id)
 
 
 @pytest.fixture

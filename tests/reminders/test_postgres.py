@@ -1,4 +1,5 @@
-"""On the real PostgreSQL (and Redis): concurrent sweeps, constant query count, a real worker end to end."""
+"""On the real PostgreSQL (and Redis): concurrent sweeps, a sweep meeting a workflow verb on the same item,
+constant query count, a real worker end to end."""
 
 import datetime as dt
 import os
@@ -11,16 +12,19 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import ItemFactory
-from workflow import calendar
-from workflow.models import Notification, Obligation
+from workflow import calendar, reminders
+from workflow.models import Notification, NotificationKind, Obligation
 from workflow.reminders import sweep
+from workflow.services import assignment
+from workflow.services.locking import lock_item
 
-from .conftest import at
+from .conftest import MONDAY, at
+from .interleave import interleave
 
 ROOT = Path(__file__).resolve().parents[2]
 # A plain week: Monday–Friday with or without the holiday table.
@@ -71,6 +75,70 @@ def test_two_sweeps_at_once_record_each_notice_once(district, unit, handler, sec
     assert Notification.objects.count() == 30 * per_obligation
     assert Notification.objects.filter(kind="due_today").count() == Notification.objects.count()
     assert not Obligation.objects.filter(next_remind_at__lte=at(DUE, 9, 30)).exists()
+
+
+# Thursday 12 March 2026: `lead`'s acceptance (due Monday 9 March) is overdue.
+LATE = MONDAY + dt.timedelta(days=10)
+
+
+def overdue_channels(user):
+    rows = Notification.objects.filter(recipient=user, kind=NotificationKind.OVERDUE)
+    return sorted(rows.values_list("channel", flat=True))
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sweep_and_a_verb_on_the_same_item_do_not_deadlock(lead, handler, monkeypatch):
+    """The sweep locks an obligation and, recording, references its item; the verb locks the item, then the
+    obligation. Holding the obligation without the item, the sweep deadlocked with the verb at commit."""
+    Obligation.objects.filter(assignment=lead).update(next_remind_at=MONDAY)
+    with mock.patch("workflow.notifications.delivery.enqueue"):
+        swept, accepted = interleave(
+            monkeypatch,
+            first=lambda: sweep(now=LATE),
+            pause_at=(reminders, "record"),  # the due rows are locked, nothing recorded yet
+            then=lambda: assignment.accept_assignment(actor=handler, now=LATE, assignment=lead),
+        )
+        assert not isinstance(swept, Exception), swept
+        assert not isinstance(accepted, Exception), accepted
+        assert swept.obligations == 2  # acceptance and reply
+        assert overdue_channels(handler) == ["email", "in_app", "sms"]  # recorded once, nothing lost
+        assert sweep(now=LATE).obligations == 0
+    assert overdue_channels(handler) == ["email", "in_app", "sms"]
+    assert Obligation.objects.get(assignment=lead, kind="acceptance").fulfilled_at == LATE
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sweep_passes_over_an_item_a_verb_holds_and_reminds_on_the_next_run(lead, handler):
+    Obligation.objects.filter(assignment=lead).update(next_remind_at=MONDAY)
+    held, release = threading.Event(), threading.Event()
+
+    def verb():
+        try:
+            with transaction.atomic():
+                lock_item(lead.item_id)
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=verb)
+    holder.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        with mock.patch("workflow.notifications.delivery.enqueue"):
+            passed = sweep(now=LATE)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(10)
+    assert (passed.obligations, passed.rows, overdue_channels(handler)) == (0, 0, [])
+    assert waited < 5  # skipped, not waited for
+    with mock.patch("workflow.notifications.delivery.enqueue"):
+        assert sweep(now=LATE).obligations == 2
+    assert overdue_channels(handler) == ["email", "in_app", "sms"]
 
 
 @pytest.mark.services

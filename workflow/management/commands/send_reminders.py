@@ -1,11 +1,17 @@
-"""`python manage.py send_reminders [--dry-run] [--at DATETIME]`: the hourly sweep and the digests, by hand."""
+"""`python manage.py send_reminders [--dry-run] [--at DATETIME]`: the scheduled reminder work, by hand.
+
+In the order the beat runs it: settle the items whose feedback window ended, then the sweep
+and the digests.
+"""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from workflow import reminders
+from workflow.services import closing
 
 
 def _moment(raw):
@@ -19,24 +25,39 @@ def _moment(raw):
 
 
 class Command(BaseCommand):
-    help = "Record and send the reminders and digests due now (or at --at), exactly as the hourly task does."
+    help = (
+        "Settle the items whose feedback window ended, then record and send the reminders and digests due now "
+        "(or at --at), exactly as the scheduled tasks do."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="List what would be sent; change nothing.")
+        parser.add_argument("--dry-run", action="store_true", help="List what would be done; change nothing.")
         parser.add_argument("--at", type=_moment, help="Act as if it were this local time (YYYY-MM-DDTHH:MM).")
 
     def handle(self, *args, dry_run, at, **options):
         now = at or timezone.now()
-        result = reminders.sweep(now=now, dry_run=dry_run)
         if dry_run:
-            for notice in result.notices:
-                self.stdout.write(
-                    f"{notice.kind}\titem={notice.item_id}\tobligation={notice.obligation_id}\t"
-                    f"user={notice.recipient_id}\tdue={notice.due_on}"
-                )
-            self.stdout.write(f"{result.obligations} obligations due, {len(result.notices)} notices (dry run)")
+            self._dry_run(now)
             return
+        settled = closing.expire_feedback_windows(now=now)
+        result = reminders.sweep(now=now)
         digests = reminders.send_digests(now=now)
+        self.stdout.write(f"{settled} items settled (feedback window ended)")
         self.stdout.write(
             f"{result.obligations} obligations due, {result.rows} notification rows offered, {digests} digest rows"
         )
+
+    def _dry_run(self, now):
+        # Settling runs for real inside a transaction that is rolled back, so the sweep after it
+        # sees what it would see.
+        with transaction.atomic():
+            settled = closing.expire_feedback_windows(now=now)
+            result = reminders.sweep(now=now, dry_run=True)
+            transaction.set_rollback(True)
+        for notice in result.notices:
+            self.stdout.write(
+                f"{notice.kind}\titem={notice.item_id}\tobligation={notice.obligation_id}\t"
+                f"user={notice.recipient_id}\tdue={notice.due_on}"
+            )
+        self.stdout.write(f"{settled} items would be settled (feedback window ended)")
+        self.stdout.write(f"{result.obligations} obligations due, {len(result.notices)} notices (dry run)")
