@@ -41,7 +41,7 @@ def notification_settings_check(app_configs, **kwargs):
                 id="jianyi.W003",
             )
         )
-    if settings.EMAIL_HOST_USER and not (settings.EMAIL_USE_TLS or getattr(settings, "EMAIL_USE_SSL", False)):
+    if settings.EMAIL_HOST_USER and not (settings.EMAIL_USE_TLS or settings.EMAIL_USE_SSL):
         problems.append(
             Warning(
                 "EMAIL_HOST_USER is set without EMAIL_USE_TLS or EMAIL_USE_SSL: the mail password crosses the "
