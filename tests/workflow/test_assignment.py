@@ -137,3 +137,33 @@ def test_reassigning_needs_a_returned_assignment(lead, office, other_unit, handl
     # Once returned, the item is no longer the unit's to see.
     with pytest.raises(NotFound):
         assign.reassign(actor=handler, now=NOW, assignment=lead, unit=other_unit)
+
+
+def test_reassigning_is_refused_once_the_item_is_no_longer_handled(
+    registered, office, unit, co_unit, co_handler, other_unit, handler, head, leader
+):
+    from django.utils import translation
+
+    from workflow.services import closing
+
+    from .conftest import category
+    from .flow import consult, reply
+
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.return_assignment(actor=co_handler, now=NOW, assignment=co, reason="不属于本单位职责")
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    consult(lead, handler, NOW)
+    reply(lead, handler=handler, head=head, leader=leader, office=office, category=category("cppcc", "C"), now=NOW)
+    assert Item.objects.get().state == Item.State.REPLIED
+    # A unit added now could never accept, yet its clocks would remind it.
+    with translation.override("en"), pytest.raises(WorkflowError) as exc:
+        assign.reassign(actor=office, now=NOW, assignment=co, unit=other_unit)
+    assert (exc.value.code, str(exc.value)) == (
+        "state",
+        "Only an item being handled can be reassigned; this one is: Replied, awaiting feedback.",
+    )
+    closing.close_item(actor=office, now=NOW + dt.timedelta(days=40), item=registered)
+    with pytest.raises(WorkflowError):
+        assign.reassign(actor=office, now=NOW + dt.timedelta(days=40), assignment=co, unit=other_unit)
+    assert not Assignment.objects.filter(unit=other_unit).exists()
+    assert open_kinds(registered) == []

@@ -5,15 +5,17 @@ makes the loser wait, re-read the winner's committed change and get a Conflict.
 """
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from proposals.models import Item
 from workflow.defaults import install_defaults
-from workflow.errors import Conflict
+from workflow.errors import Conflict, WorkflowError
 from workflow.models import Extension, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue, Reply
 from workflow.services import assignment as assign
-from workflow.services import extensions, replies
+from workflow.services import extensions, intake, replies
 
 from .conftest import NOW, category
 from .flow import consult
@@ -111,3 +113,36 @@ def test_two_decisions_on_one_extension(accepted, handler, office):
     assert (
         accepted.item.events.filter(action__startswith="extension.").exclude(action="extension.requested").count() == 1
     )
+
+
+def receive_0100(office, district, title):
+    return intake.receive_item(
+        actor=office, now=NOW, district=district, year=2026, body="cppcc", kind="proposal", number="0100", title=title
+    )
+
+
+def test_two_intakes_of_one_number(office, district):
+    results = race(lambda: receive_0100(office, district, "甲"), lambda: receive_0100(office, district, "乙"))
+    assert sorted(type(r).__name__ for r in results) == ["Item", "WorkflowError"], results
+    assert next(r for r in results if isinstance(r, WorkflowError)).code == "duplicate_number"
+    assert Item.objects.filter(number="0100").count() == 1
+
+
+def test_an_intake_losing_at_the_insert_gets_the_same_error_and_its_transaction_goes_on(office, district):
+    """The second intake checks the number while the first one's row is not committed yet, then waits on it."""
+    inserted = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            receive_0100(office, district, "甲")
+            inserted.set()
+            time.sleep(0.5)  # the second intake finds no such number yet and blocks on the insert
+
+    def second():
+        inserted.wait(timeout=10)
+        with transaction.atomic():  # the caller's transaction, e.g. an import
+            with pytest.raises(WorkflowError) as exc:
+                receive_0100(office, district, "乙")
+            return exc.value.code, Item.objects.filter(number="0100").count()
+
+    assert race(first, second)[1] == ("duplicate_number", 1)

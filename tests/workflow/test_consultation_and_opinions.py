@@ -110,3 +110,26 @@ def test_a_city_item_the_district_co_handles_ends_with_its_opinion(district, off
     item.refresh_from_db()
     assert item.state == Item.State.CLOSED
     assert not Obligation.objects.filter(item=item, fulfilled_at=None, cancelled_at=None).exists()
+
+
+def test_a_city_item_waits_for_the_unit_taking_over_a_returned_co_assignment(
+    district, office, unit, other_unit, co_unit, handler, other_handler, co_handler
+):
+    item = ItemFactory(district=district, kind=Kind.CITY_CO, state=Item.State.REGISTERED, review="registered")
+    first, second = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[], co_units=[unit, other_unit])
+    assign.return_assignment(actor=other_handler, now=NOW, assignment=second, reason="不属于本单位职责")
+    assign.accept_assignment(actor=handler, now=NOW, assignment=first)
+    opinions.submit_opinion(actor=handler, now=NOW, assignment=first, text="会办意见")
+    item.refresh_from_db()
+    assert item.state == Item.State.HANDLING  # the returned co-unit awaits reassignment
+    # The office cannot close it by waiving the returned unit's opinion either: it reassigns.
+    with pytest.raises(WorkflowError) as exc:
+        opinions.waive_opinion(actor=office, now=NOW, assignment=second, reason="已撤并")
+    assert exc.value.code == "returned"
+    assert Assignment.objects.get(pk=second.pk).state == Assignment.State.RETURNED
+
+    third = assign.reassign(actor=office, now=NOW, assignment=second, unit=co_unit)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=third)
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=third, text="民政局会办意见")
+    item.refresh_from_db()
+    assert item.state == Item.State.CLOSED

@@ -21,7 +21,8 @@ def test_receiving_refuses_a_duplicate_number(received, office, district):
         intake.receive_item(
             actor=office, now=NOW, district=district, year=2026, body="cppcc", kind="proposal", number="0001", title="x"
         )
-    assert exc.value.code == "duplicate_number"
+    assert (exc.value.code, exc.value.field) == ("duplicate_number", "number")
+    assert "0001" in str(exc.value)
 
 
 def test_receiving_refuses_a_kind_of_the_other_body(office, district):

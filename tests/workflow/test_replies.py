@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from districts.models import Role
 from proposals.models import Item
@@ -224,3 +225,121 @@ def test_a_draft_cannot_be_published(consulted, handler, office):
     reply = draft(consulted, handler)
     with pytest.raises(WorkflowError):
         replies.publish_reply(actor=office, now=NOW, reply=reply)
+
+
+def test_a_returned_split_lead_keeps_the_item_from_being_replied(
+    registered, office, unit, other_unit, co_unit, co_handler, handler, other_handler, head, leader
+):
+    from .flow import reply as send
+
+    a, b = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit, other_unit], split=True)
+    assign.return_assignment(actor=other_handler, now=NOW, assignment=b, reason="不属于本单位职责")
+    assign.accept_assignment(actor=handler, now=NOW, assignment=a)
+    consult(a, handler, NOW)
+    send(a, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW)
+    # Half the answer is out: the item still waits for the returned lead's replacement, and no feedback clock runs.
+    assert Item.objects.get().state == Item.State.HANDLING
+    assert not Obligation.objects.filter(kind="feedback").exists()
+
+    c = assign.reassign(actor=office, now=NOW, assignment=b, unit=co_unit)
+    co_head = UserFactory(username="co_head")
+    MembershipFactory(user=co_head, role=Role.UNIT_HEAD, district=registered.district, unit=co_unit)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=c)
+    consult(c, co_handler, NOW)
+    send(c, handler=co_handler, head=co_head, office=office, category=category("cppcc", "A"), now=NOW)
+    assert Item.objects.get().state == Item.State.REPLIED
+    assert Obligation.objects.filter(kind="feedback", fulfilled_at=None).exists()
+
+
+@pytest.fixture
+def second_awaiting_office(consulted, handler, head, office, proposer_user):
+    """A CPPCC B reply agreed to, and its second reply approved by the head: it waits for the office."""
+    from workflow.services import feedback
+
+    from .flow import reply as send
+
+    send(consulted, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=consulted.item, agrees=True)
+    assert Item.objects.get().state == Item.State.FOLLOWING_UP
+    second = draft(consulted, handler, kind=Reply.Kind.SECOND, text="已完成", category=category("cppcc", "A"))
+    replies.submit_reply(actor=handler, now=NOW, reply=second)
+    return replies.approve_reply(actor=head, now=NOW, reply=second)
+
+
+def test_a_second_reply_cannot_go_out_once_the_item_closed(second_awaiting_office, handler, office):
+    from workflow.services import closing, followup
+
+    lead = second_awaiting_office.assignment
+    # Meanwhile the unit reports the plan delivered and closes the item.
+    followup.report_progress(
+        actor=handler, now=NOW, assignment=lead, progress="已解决", convert_to=category("cppcc", "A")
+    )
+    closing.submit_closing_report(actor=handler, now=NOW, assignment=lead, text="结案")
+    assert Item.objects.get().state == Item.State.CLOSED
+    with translation.override("en"), pytest.raises(WorkflowError) as exc:
+        replies.send_reply(actor=office, now=NOW, reply=second_awaiting_office)
+    assert exc.value.code == "state"
+    assert "only while the item is followed up; the item is: Closed" in str(exc.value)
+    with pytest.raises(WorkflowError):
+        replies.send_back_reply(actor=office, now=NOW, reply=second_awaiting_office, reason="答复类型不当")
+    assert Reply.objects.get(pk=second_awaiting_office.pk).state == Reply.State.AWAITING_OFFICE
+    assert not Item.objects.get().events.filter(action="reply.converted").exists()
+
+
+def test_a_second_reply_is_refused_once_the_plan_was_reported_delivered(second_awaiting_office, handler, office):
+    from workflow.services import followup
+
+    followup.report_progress(
+        actor=handler,
+        now=NOW,
+        assignment=second_awaiting_office.assignment,
+        progress="已解决",
+        convert_to=category("cppcc", "A"),
+    )
+    with pytest.raises(WorkflowError) as exc:
+        replies.send_reply(actor=office, now=NOW, reply=second_awaiting_office)
+    assert exc.value.code == "no_second_reply"
+
+
+def test_a_draft_takes_only_the_items_own_files(consulted, handler, office, proposer, district):
+    from proposals.models import Attachment
+
+    from .conftest import attachment
+    from .flow import receive
+
+    other_item = receive(office, proposer, now=NOW, number="0002", title="另一件提案")
+    own, foreign = (
+        attachment(consulted.item, Attachment.Purpose.REPLY),
+        attachment(other_item, Attachment.Purpose.REPLY),
+    )
+    foreign.original_name = "另一件的答复.pdf"
+    foreign.save(update_fields=["original_name"])
+    with translation.override("en"), pytest.raises(WorkflowError) as exc:
+        draft(consulted, handler, attachments=[own, foreign])
+    assert (exc.value.code, exc.value.field) == ("attachment_foreign", "attachments")
+    assert "另一件的答复.pdf" in str(exc.value)
+    assert not Reply.objects.exists()
+    reply = draft(consulted, handler, attachments=[own])
+    assert list(reply.attachments.all()) == [own]
+
+
+def test_withdrawn_consent_takes_the_published_replies_off_the_portal(consulted, handler, head, office):
+    from workflow.selectors import published_replies
+    from workflow.services import closing
+
+    from .flow import reply as send
+
+    reply = send(consulted, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW)
+    replies.publish_reply(actor=office, now=NOW, reply=reply)
+    assert published_replies().filter(pk=reply.pk).exists()
+    item = closing.correct_item(
+        actor=office, now=NOW, item=consulted.item, reason="委员撤回公开同意", disclosure=Item.Disclosure.PRIVATE
+    )
+    reply.refresh_from_db()
+    assert (reply.published_at, reply.published_by) == (None, None)
+    assert not published_replies().exists()
+    event = item.events.get(action="item.corrected")
+    assert (event.data["before"], event.data["unpublished"]) == ({"disclosure": "public"}, [reply.pk])
+    with pytest.raises(WorkflowError) as exc:
+        replies.publish_reply(actor=office, now=NOW, reply=reply)
+    assert exc.value.code == "no_consent"

@@ -27,6 +27,11 @@ def _open_clocks(assignment, now):
         deadlines.open_obligation(kind=ObligationKind.CO_OPINION, **common, **unit)
 
 
+def awaiting_reassignment(item):
+    """Returned assignments the office has not handed to another unit yet (`reassign` links the new one)."""
+    return item.assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True)
+
+
 def _check_units(item, units):
     for unit in units:
         if unit.district_id != item.district_id or not unit.is_active:
@@ -185,6 +190,13 @@ def reassign(*, actor, now, assignment, unit) -> Assignment:
             raise WorkflowError(_("Only a returned assignment can be reassigned."), code="state")
         if assignment.replaced_by.exists():
             raise Conflict(_("This returned assignment has already been reassigned."), code="already_reassigned")
+        if item.state != Item.State.HANDLING:
+            # A unit added now could never accept, yet its clocks would keep reminding it.
+            raise WorkflowError(
+                _("Only an item being handled can be reassigned; this one is: %(state)s.")
+                % {"state": item.get_state_display()},
+                code="state",
+            )
         _check_units(item, [unit])
         if item.assignments.filter(unit=unit).exclude(state=Assignment.State.RETURNED).exists():
             raise WorkflowError(_("This unit already handles the item."), code="unit_twice", field="unit")

@@ -154,6 +154,9 @@ def correct_item(*, actor, now, item, reason, **changes) -> Item:
         for field, value in changes.items():
             setattr(item, field, value)
         item.save(update_fields=[*changes, "updated_at"])
+        withdrawn = {}
+        if changes.get("disclosure") == Item.Disclosure.PRIVATE:
+            withdrawn["unpublished"] = _unpublish_replies(item)
         record_event(
             item=item,
             action="item.corrected",
@@ -162,8 +165,18 @@ def correct_item(*, actor, now, item, reason, **changes) -> Item:
             reason=reason,
             before=before,
             after={f: _value(v) for f, v in changes.items()},
+            **withdrawn,
         )
     return item
+
+
+def _unpublish_replies(item):
+    """Consent withdrawn: the portal stops showing the item's replies. Returns the ids taken down."""
+    published = list(Reply.objects.filter(assignment__item=item, published_at__isnull=False).order_by("pk"))
+    for reply in published:
+        reply.published_at = reply.published_by = None
+        reply.save(update_fields=["published_at", "published_by"])
+    return [reply.pk for reply in published]
 
 
 def correct_reply(*, actor, now, reply, reason, category: OutcomeCategory) -> Reply:

@@ -1,6 +1,6 @@
 """Intake (domain §4 step 1): receive an item, then register, reject or merge it."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from districts.models import Body
@@ -50,26 +50,35 @@ def receive_item(
     for obj in [*proposers, session, category]:
         if obj is not None and obj.district_id != district.pk:
             raise WorkflowError(_("Proposers, session and category must belong to the item's district."))
+    same_number = Item.objects.filter(district=district, year=year, body=body, kind=kind, number=number)
+    duplicate = WorkflowError(
+        _("Item number %(number)s already exists for this year, body and kind.") % {"number": number},
+        code="duplicate_number",
+        field="number",
+    )
     with transaction.atomic():
-        if Item.objects.filter(district=district, year=year, body=body, kind=kind, number=number).exists():
-            raise WorkflowError(
-                _("Item number %(number)s already exists for this year, body and kind.") % {"number": number},
-                code="duplicate_number",
-                field="number",
-            )
-        item = Item.objects.create(
-            district=district,
-            year=year,
-            body=body,
-            kind=kind,
-            number=number,
-            title=title,
-            text=text,
-            session=session,
-            category=category,
-            disclosure=disclosure,
-            submitted_on=submitted_on,
-        )
+        if same_number.exists():
+            raise duplicate
+        try:
+            # A savepoint: when a simultaneous intake of the same number wins, the caller's transaction goes on.
+            with transaction.atomic():
+                item = Item.objects.create(
+                    district=district,
+                    year=year,
+                    body=body,
+                    kind=kind,
+                    number=number,
+                    title=title,
+                    text=text,
+                    session=session,
+                    category=category,
+                    disclosure=disclosure,
+                    submitted_on=submitted_on,
+                )
+        except IntegrityError:
+            if same_number.exists():  # item_number_unique: the other intake committed first
+                raise duplicate from None
+            raise
         ItemProposer.objects.bulk_create(
             ItemProposer(item=item, proposer=p, is_lead=p == lead_proposer, sort_order=i)
             for i, p in enumerate(proposers)

@@ -10,6 +10,7 @@ from ..errors import Conflict, WorkflowError
 from ..models import Assignment, CoUnitOpinion
 from ..models.deadlines import ObligationKind
 from . import permissions
+from .assignment import awaiting_reassignment
 from .closing import close_item_now
 from .events import record_event
 from .locking import lock_item, reread
@@ -27,6 +28,8 @@ def _locked_co_assignment(assignment):
 def _check(item, assignment):
     if assignment.role != Assignment.Role.CO:
         raise WorkflowError(_("Only a co-handling unit sends an opinion."), code="not_co_unit")
+    if assignment.state == Assignment.State.RETURNED:
+        raise WorkflowError(_("This unit returned the item; reassign it to another unit instead."), code="returned")
     if item.state != Item.State.HANDLING:
         raise WorkflowError(_("The item is not being handled."), code="state")
     if CoUnitOpinion.objects.filter(assignment=assignment, round=OPINION_ROUND).exists():
@@ -36,8 +39,9 @@ def _check(item, assignment):
 def _after_opinion(*, actor, now, item, assignment):
     assignment.state = Assignment.State.DONE
     assignment.save(update_fields=["state"])
-    if item.kind == Kind.CITY_CO and not missing_opinions(item).exists():
-        # A city item the district only co-handles ends with its opinions (domain §4 step 5).
+    if item.kind == Kind.CITY_CO and not missing_opinions(item).exists() and not awaiting_reassignment(item).exists():
+        # A city item the district only co-handles ends with its opinions (domain §4 step 5),
+        # including the opinion of the unit that takes over a returned assignment.
         close_item_now(actor=actor, now=now, item=item, reason="city_co_opinions")
 
 

@@ -16,6 +16,7 @@ from ..errors import Conflict, WorkflowError
 from ..models import Assignment, FollowUp, Obligation, Reply
 from ..models.deadlines import ObligationKind
 from . import permissions
+from .assignment import awaiting_reassignment
 from .closing import current_reply, lead_assignments
 from .consultation import has_consultation
 from .events import record_event
@@ -29,22 +30,47 @@ REPLY_KINDS = [ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKi
 DRAFT_FIELDS = ("text", "category", "reason", "planned_on", "signer")
 
 
-def _check_can_draft(item, assignment, kind):
-    if not assignment.is_lead:
-        raise WorkflowError(_("Only a lead unit replies; a co-unit sends its opinion."), code="not_lead")
-    if assignment.state != Assignment.State.ACCEPTED:
-        raise WorkflowError(_("The unit must accept the assignment before replying."), code="not_accepted")
+def _check_stage(item, assignment, kind):
+    """A reply belongs to handling, a second reply to follow-up; checked at every step up to sending,
+    so a reply still in approval when the item moves on (e.g. closes) cannot go out afterwards.
+    """
     if kind == Reply.Kind.REPLY:
         if item.state != Item.State.HANDLING:
-            raise WorkflowError(_("The item is not being handled."), code="state")
+            raise WorkflowError(
+                _("A reply goes out only while the item is being handled; the item is: %(state)s.")
+                % {"state": item.get_state_display()},
+                code="state",
+            )
         return
     if item.state != Item.State.FOLLOWING_UP:
-        raise WorkflowError(_("A second reply is sent while the item is followed up."), code="state")
+        raise WorkflowError(
+            _("A second reply goes out only while the item is followed up; the item is: %(state)s.")
+            % {"state": item.get_state_display()},
+            code="state",
+        )
     reply = current_reply(assignment)
     if reply is None or not reply.category.stays_open or reply.category.counts_as_resolved:
         raise WorkflowError(
             _("A second reply reports the delivery of a planned or ongoing outcome; this one has none."),
             code="no_second_reply",
+        )
+
+
+def _check_can_draft(item, assignment, kind):
+    if not assignment.is_lead:
+        raise WorkflowError(_("Only a lead unit replies; a co-unit sends its opinion."), code="not_lead")
+    if assignment.state != Assignment.State.ACCEPTED:
+        raise WorkflowError(_("The unit must accept the assignment before replying."), code="not_accepted")
+    _check_stage(item, assignment, kind)
+
+
+def _check_attachments(item, attachments):
+    foreign = [a for a in attachments if a.item_id != item.pk]
+    if foreign:
+        raise WorkflowError(
+            _("The file %(name)s is not an attachment of this item.") % {"name": foreign[0].original_name},
+            code="attachment_foreign",
+            field="attachments",
         )
 
 
@@ -60,6 +86,9 @@ def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, 
         if Reply.objects.filter(assignment=assignment, round=item.round, kind=kind, state=Reply.State.SENT).exists():
             raise Conflict(_("This round's reply has already been sent."), code="already_sent")
         _check_can_draft(item, assignment, kind)
+        if attachments is not None:
+            attachments = list(attachments)
+            _check_attachments(item, attachments)
         reply = (
             Reply.objects.filter(assignment=assignment, round=item.round, kind=kind)
             .exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
@@ -135,6 +164,7 @@ def submit_reply(*, actor, now, reply, version=None) -> Reply:
         item, reply = _locked_reply(reply)
         permissions.require_unit(actor, item, reply.assignment)
         _check_state(reply, Reply.State.DRAFT, done_message=_("This reply has already been submitted."))
+        _check_stage(item, reply.assignment, reply.kind)
         if version is not None and version != reply.version:
             raise Conflict(_("The draft changed since you opened it; reload it before submitting."), code="stale")
         _check_complete(item, reply)
@@ -152,6 +182,7 @@ def approve_reply(*, actor, now, reply) -> Reply:
         item, reply = _locked_reply(reply)
         permissions.require_unit(actor, item, reply.assignment, roles=(Role.UNIT_HEAD,))
         _check_state(reply, Reply.State.AWAITING_HEAD, done_message=_("This reply has already been approved."))
+        _check_stage(item, reply.assignment, reply.kind)
         reply.head_approved_by = actor
         reply.head_approved_at = now
         reply.state = (
@@ -170,6 +201,7 @@ def sign_off_reply(*, actor, now, reply) -> Reply:
         item, reply = _locked_reply(reply)
         permissions.require_leader(actor, item, reply.assignment.unit)
         _check_state(reply, Reply.State.AWAITING_LEADER, done_message=_("This reply has already been signed off."))
+        _check_stage(item, reply.assignment, reply.kind)
         reply.leader_signed_by = actor
         reply.leader_signed_at = now
         reply.state = Reply.State.AWAITING_OFFICE
@@ -195,6 +227,7 @@ def send_back_reply(*, actor, now, reply, reason) -> Reply:
         else:
             permissions.require_visible(actor, item)
             raise WorkflowError(_("Only a reply being approved can be sent back."), code="state")
+        _check_stage(item, reply.assignment, reply.kind)
         from_state = reply.state
         reply.state = Reply.State.DRAFT
         reply.head_approved_by = reply.leader_signed_by = None
@@ -229,6 +262,7 @@ def send_reply(*, actor, now, reply) -> Reply:
         item, reply = _locked_reply(reply)
         permissions.require_office(actor, item)
         _check_state(reply, Reply.State.AWAITING_OFFICE, done_message=_("This reply has already been sent."))
+        _check_stage(item, reply.assignment, reply.kind)
         _check_complete(item, reply)
         assignment = reply.assignment
         reply.state = Reply.State.SENT
@@ -253,7 +287,9 @@ def send_reply(*, actor, now, reply) -> Reply:
         deadlines.fulfil_obligations(item=item, kinds=REPLY_KINDS, now=now, assignment=assignment, round=reply.round)
         replied = Reply.objects.filter(round=item.round, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
         unreplied = lead_assignments(item).exclude(pk__in=replied.values("assignment_id"))
-        if not unreplied.exists():
+        # A split lead that returned the item and awaits reassignment has not answered: no feedback on half an answer.
+        returned_lead = awaiting_reassignment(item).filter(role__in=Assignment.LEAD_ROLES)
+        if not unreplied.exists() and not returned_lead.exists():
             item.state = Item.State.REPLIED
             item.save(update_fields=["state", "updated_at"])
             deadlines.open_obligation(
