@@ -73,7 +73,9 @@ def _waits():
         (Q(state=Item.State.REGISTERED), "assignment", "office"),
         (Q(state=Item.State.REPLIED), "feedback", "proposer"),
         (
-            handling & Q(Exists(assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True))),
+            # Only while handled: the office can no longer reassign once the item is replied.
+            Q(state=Item.State.HANDLING)
+            & Q(Exists(assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True))),
             "reassignment",
             "office",
         ),

@@ -2,14 +2,15 @@ import datetime as dt
 
 import pytest
 
-from proposals.models import Item, Kind
+from proposals.models import Attachment, Item, Kind
 from tests.factories import ItemFactory
 from workflow.errors import Conflict, NotAllowed, NotFound, WorkflowError
-from workflow.models import Assignment, Consultation, Obligation
+from workflow.models import Assignment, Consultation, CoUnitOpinion, Obligation
 from workflow.services import assignment as assign
 from workflow.services import consultation, opinions
 
 from .conftest import NOW, attachment
+from .flow import receive
 
 
 def record(assignment, actor, **kwargs):
@@ -74,6 +75,15 @@ def test_a_co_unit_sends_its_opinion_once(co, co_handler):
     assert Obligation.objects.get(assignment=co, kind="co_opinion").fulfilled_at == NOW
     with pytest.raises(Conflict):
         opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="again")
+
+
+def test_an_opinion_takes_only_the_items_own_files(co, co_handler, office, proposer):
+    other_item = receive(office, proposer, now=NOW, number="0002", title="另一件提案")
+    foreign = attachment(other_item, Attachment.Purpose.OTHER)
+    with pytest.raises(WorkflowError) as exc:
+        opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="会办意见", attachments=[foreign])
+    assert exc.value.code == "attachment_foreign"
+    assert not CoUnitOpinion.objects.exists()
 
 
 def test_the_lead_unit_cannot_send_the_co_units_opinion(co, handler, office):

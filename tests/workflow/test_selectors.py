@@ -150,6 +150,23 @@ def test_a_returned_assignment_waits_on_the_office(lead, handler, office):
     assert (got.waits_for, got.waiting_on, got.open_obligations) == ("reassignment", "office", 0)
 
 
+def test_a_returned_co_unit_no_longer_waits_on_the_office_once_the_item_is_followed_up(
+    registered, office, unit, handler, head, co_unit, co_handler, proposer_user
+):
+    # Reassignment is for items being handled; in follow-up the office can't reassign any more.
+    from workflow.services import feedback
+
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.return_assignment(actor=co_handler, now=NOW, assignment=co, reason="非本单位职责")
+    assert row(office, registered).waits_for == "reassignment"
+    consult(lead, handler, NOW)
+    send(lead, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=registered, agrees=True)
+    got = row(office, registered)
+    assert (got.stage, got.waits_for, got.waiting_on) == (Item.State.FOLLOWING_UP, "follow_up", "unit")
+
+
 def test_overdue_items_are_flagged(lead, office):
     got = get_item_for(office, lead.item_id, today=TODAY + dt.timedelta(days=10))
     assert got.is_overdue and got.overdue_workdays > 0

@@ -13,6 +13,7 @@ from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import close_item_now
 from .events import record_event
+from .files import check_own_files
 from .locking import lock_item, reread
 
 # Co-units send their opinion once, in the first round; a re-handling round does not ask again.
@@ -54,6 +55,8 @@ def submit_opinion(*, actor, now, assignment, text, attachments=()) -> CoUnitOpi
         _check(item, assignment)
         if assignment.state != Assignment.State.ACCEPTED:
             raise WorkflowError(_("The unit must accept the assignment before sending its opinion."), code="state")
+        attachments = list(attachments)
+        check_own_files(item, attachments)
         opinion = CoUnitOpinion.objects.create(
             assignment=assignment, round=OPINION_ROUND, text=text, submitted_by=actor, submitted_at=now
         )

@@ -20,6 +20,7 @@ from .assignment import awaiting_reassignment
 from .closing import current_reply, lead_assignments
 from .consultation import has_consultation
 from .events import record_event
+from .files import check_own_files
 from .followup import needs_follow_up, open_follow_up
 from .locking import lock_item, reread
 from .opinions import missing_opinions
@@ -64,16 +65,6 @@ def _check_can_draft(item, assignment, kind):
     _check_stage(item, assignment, kind)
 
 
-def _check_attachments(item, attachments):
-    foreign = [a for a in attachments if a.item_id != item.pk]
-    if foreign:
-        raise WorkflowError(
-            _("The file %(name)s is not an attachment of this item.") % {"name": foreign[0].original_name},
-            code="attachment_foreign",
-            field="attachments",
-        )
-
-
 def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, attachments=None, **fields) -> Reply:
     """Create the round's draft (version None) or save it over `version`, raising the version by one."""
     unknown = set(fields) - set(DRAFT_FIELDS)
@@ -88,7 +79,7 @@ def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, 
         _check_can_draft(item, assignment, kind)
         if attachments is not None:
             attachments = list(attachments)
-            _check_attachments(item, attachments)
+            check_own_files(item, attachments)
         reply = (
             Reply.objects.filter(assignment=assignment, round=item.round, kind=kind)
             .exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
