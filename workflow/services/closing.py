@@ -44,13 +44,24 @@ def leads_needing_closing_report(item):
 
 
 def close_item_now(*, actor, now, item, reason):
-    """Close a locked item: its open obligations end and its assignments are done."""
+    """Close a locked item: its open obligations end, its assignments are done, unsent replies superseded.
+
+    A reply still in its approval chain (say a second reply overtaken by the unit's closing
+    report) could otherwise be neither sent nor sent back once the item is closed.
+    """
     item.state = Item.State.CLOSED
     item.closed_at = now
     item.save(update_fields=["state", "closed_at", "updated_at"])
     deadlines.cancel_obligations(item=item, now=now)
     item.assignments.exclude(state=Assignment.State.RETURNED).update(state=Assignment.State.DONE)
-    record_event(item=item, action="item.closed", actor=actor, now=now, reason=reason)
+    unsent = list(
+        Reply.objects.filter(assignment__item=item).exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
+    )
+    for reply in unsent:
+        reply.state = Reply.State.SUPERSEDED
+        reply.save(update_fields=["state"])  # through save, so the reply's history records it
+    superseded = {"superseded": [r.pk for r in unsent]} if unsent else {}
+    record_event(item=item, action="item.closed", actor=actor, now=now, reason=reason, **superseded)
 
 
 def settle_after_feedback(*, actor, now, item, reason):
