@@ -65,6 +65,18 @@ def test_a_proposer_sees_own_items_and_the_target_of_a_merge(registered, office,
     assert pks(visible_items(proposer_user, today=TODAY)) == {registered.pk, theirs.pk, target.pk}
 
 
+def test_a_proposer_follows_their_item_through_a_merge_of_the_merged_item(office, proposer_user, district, proposer):
+    theirs = ItemFactory(district=district, number="0100", lead_proposer=proposer)
+    middle = ItemFactory(district=district, number="0101")
+    target = ItemFactory(district=district, number="0102")
+    intake.merge_item(actor=office, now=NOW, item=theirs, into=middle)
+    intake.merge_item(actor=office, now=NOW, item=middle, into=target)
+    theirs.refresh_from_db()
+    assert theirs.merged_into == target
+    assert target.pk in pks(visible_items(proposer_user, today=TODAY))
+    assert target.events.filter(action="item.merged_in", data__merged=theirs.pk).exists()
+
+
 def test_anyone_without_a_role_sees_nothing(registered, db):
     assert not visible_items(AnonymousUser(), today=TODAY).exists()
     assert not visible_items(User.objects.create(username="nobody"), today=TODAY).exists()

@@ -150,4 +150,11 @@ def merge_item(*, actor, now, item, into) -> Item:
         item.save(update_fields=["review", "state", "merged_into", "updated_at"])
         record_event(item=item, action="item.merged", actor=actor, now=now, into=into.pk, into_number=into.number)
         record_event(item=into, action="item.merged_in", actor=actor, now=now, merged=item.pk, number=item.number)
+        # Items merged into this one before go along, so their proposers receive and rate `into`'s reply too.
+        for earlier in Item.objects.filter(merged_into=item).order_by("pk"):
+            earlier.merged_into = into
+            earlier.save(update_fields=["merged_into", "updated_at"])
+            record_event(
+                item=into, action="item.merged_in", actor=actor, now=now, merged=earlier.pk, number=earlier.number
+            )
     return item
