@@ -17,8 +17,10 @@ conversion after the date is undone by taking its `converted_from`).
 
 import datetime as dt
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from typing import NamedTuple
 
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -307,8 +309,29 @@ def annual_report(*, district, year, body, kind=None, as_of=None, precision=1) -
     ]
 
 
+@contextmanager
+def _one_snapshot():
+    """The report's queries read one snapshot, so its figures agree with each other while people work on.
+
+    On PostgreSQL a read-only REPEATABLE READ transaction; inside a caller's transaction, or on
+    SQLite (one writer at a time), what that connection already sees.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1) -> dict:
     """`annual_report` of each district, keyed by district code, in the same nine queries as one district."""
+    with _one_snapshot():
+        return _annual_reports(districts=districts, year=year, body=body, kind=kind, as_of=as_of, precision=precision)
+
+
+def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
     districts = list(districts)
     kinds = report_kinds(body, kind)
     as_of = as_of or default_as_of(year)
