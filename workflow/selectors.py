@@ -60,12 +60,16 @@ def _scoped(user):
 _OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
 
 
-def _reply_in(state):
-    return Exists(Reply.objects.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state=state))
+def _reply_in(replies, state):
+    return Exists(replies.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state=state))
 
 
-def _waits():
-    """(condition, waits_for, waiting_on) for an item being handled or followed up, first match wins."""
+def _waits(replies):
+    """(condition, waits_for, waiting_on) for an item being handled or followed up, first match wins.
+
+    `replies` are those the reader may see: a draft's approval step (a leader's sign-off tells a
+    留作参考 outcome) is not told to co-units and proposers, who see "the reply" until it is sent.
+    """
     assignments = Assignment.objects.filter(item=OuterRef("pk"))
     handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
     return [
@@ -80,9 +84,9 @@ def _waits():
             "office",
         ),
         (handling & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
-        (handling & Q(_reply_in(Reply.State.AWAITING_HEAD)), "head_approval", "unit_head"),
-        (handling & Q(_reply_in(Reply.State.AWAITING_LEADER)), "leader_signoff", "leader"),
-        (handling & Q(_reply_in(Reply.State.AWAITING_OFFICE)), "office_review", "office"),
+        (handling & Q(_reply_in(replies, Reply.State.AWAITING_HEAD)), "head_approval", "unit_head"),
+        (handling & Q(_reply_in(replies, Reply.State.AWAITING_LEADER)), "leader_signoff", "leader"),
+        (handling & Q(_reply_in(replies, Reply.State.AWAITING_OFFICE)), "office_review", "office"),
         (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
         (
             Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
@@ -104,9 +108,12 @@ def _waits():
     ]
 
 
-def annotate_progress(items, *, today):
-    """Add stage, waits_for, waiting_on and the deadline figures, as subqueries of the one list query."""
-    waits = _waits()
+def annotate_progress(items, *, today, replies):
+    """Add stage, waits_for, waiting_on and the deadline figures, as subqueries of the one list query.
+
+    `replies`: the replies the reader may see, which decide what a reply in progress shows.
+    """
+    waits = _waits(replies)
     items = items.annotate(
         stage=Case(
             When(state=Item.State.HANDLING, round__gt=1, then=Value("rehandling")),
@@ -125,7 +132,7 @@ def annotate_progress(items, *, today):
 
 def visible_items(user, *, today=None):
     """The items `user` may see, each annotated with where it stands and when it is due."""
-    return annotate_progress(_scoped(user), today=today or timezone.localdate())
+    return annotate_progress(_scoped(user), today=today or timezone.localdate(), replies=visible_replies(user))
 
 
 def get_item_for(user, pk, *, today=None, related=()) -> Item:
@@ -176,7 +183,8 @@ REPLY_DRAFT_ACTIONS = (
 def visible_events(user):
     """Timeline events `user` may read: as for items, but another unit's reply drafts stay hidden.
 
-    Co-units and proposers learn that a reply was sent, not how it was drafted and approved.
+    Co-units and proposers learn that a reply was sent, not how it was drafted and approved;
+    co-units don't learn the proposer's feedback either.
     """
     if not user.is_authenticated:
         return Event.objects.none()
@@ -193,7 +201,9 @@ def visible_events(user):
             scope |= Q(item_id__in=_unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
         elif m.role == Role.PROPOSER:
             scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
-    return Event.objects.filter(scope)
+    # Whether the proposer agreed is feedback: told only to those who read it (not co-units).
+    unread = ~Q(item__in=Item.objects.filter(feedback_scope(user) or Q(pk__in=[])))
+    return Event.objects.filter(scope).exclude(Q(action="feedback.recorded") & unread)
 
 
 def feedback_scope(user) -> Q | None:
@@ -286,18 +296,29 @@ def _opinion_scope(user) -> Q:
 def visible_attachments(user):
     """The files of the items `user` may see, each going where what it belongs to goes.
 
-    A reply's file only with a reply `user` may see (a unit's draft keeps its files to itself,
-    the district's office and leaders until it is sent, as `reply_scope` keeps its text); a
-    scanned feedback form with the feedback (`feedback_scope`: not co-units); a co-unit's
-    opinion files with the opinion (not the proposers). The item's other files go with the item.
+    A reply document only with a reply `user` may see (a unit's draft keeps its files to
+    itself, the district's office and leaders until it is sent, as `reply_scope` keeps its
+    text) — and one taken off a draft, or not on one yet, with nobody; a scanned feedback form
+    only with the feedback (`feedback_scope`: not co-units); a co-unit's opinion files with the
+    opinion (not the proposers). The item's other files go with the item; anyone sees what
+    they uploaded themselves.
     """
+    if not user.is_authenticated:
+        return Attachment.objects.none()
+    Purpose = Attachment.Purpose
     replies = Reply.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
     forms = Feedback.objects.filter(form_id=OuterRef("pk"))
     opinions = CoUnitOpinion.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
     readable_opinions = CoUnitOpinion.objects.filter(_opinion_scope(user))
     return Attachment.objects.filter(
-        ~Exists(replies) | Exists(replies.filter(reply__in=visible_replies(user))),
-        ~Exists(forms) | Exists(forms.filter(pk__in=visible_feedback(user).values("pk"))),
-        ~Exists(opinions) | Exists(opinions.filter(counitopinion__in=readable_opinions)),
+        Q(uploaded_by=user)
+        | (
+            (~Q(purpose=Purpose.REPLY) & ~Exists(replies) | Exists(replies.filter(reply__in=visible_replies(user))))
+            & (
+                ~Q(purpose=Purpose.FEEDBACK_FORM) & ~Exists(forms)
+                | Exists(forms.filter(pk__in=visible_feedback(user).values("pk")))
+            )
+            & (~Exists(opinions) | Exists(opinions.filter(counitopinion__in=readable_opinions)))
+        ),
         item__in=_scoped(user).values("pk"),
     )

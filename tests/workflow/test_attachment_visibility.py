@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from districts.models import User
 from proposals.models import Attachment
+from workflow.errors import WorkflowError
 from workflow.selectors import visible_attachments
 from workflow.services import assignment as assign
 from workflow.services import feedback, opinions, replies
@@ -160,3 +161,40 @@ def test_a_scanned_feedback_form_goes_where_the_feedback_goes(
     user = request.getfixturevalue(who)
     assert sees(user, form) is visible
     assert download(client, user, form).status_code == (200 if visible else 404)
+
+
+@pytest.mark.parametrize("who", ["co_handler", "proposer_user", "office"])
+def test_a_file_taken_off_a_draft_is_nobodys_but_its_uploaders(client, handled, handler, who, request):
+    old = attachment(handled.item, purpose=Attachment.Purpose.REPLY, user=handler)
+    first = replies.draft_reply(
+        actor=handler, now=NOW, assignment=handled, text="草稿", category=category("cppcc", "A"), attachments=[old]
+    )
+    new = attachment(handled.item, purpose=Attachment.Purpose.REPLY, user=handler)
+    replies.draft_reply(actor=handler, now=NOW, assignment=handled, version=first.version, attachments=[new])
+    assert not sees(request.getfixturevalue(who), old)
+    assert download(client, request.getfixturevalue(who), old).status_code == 404
+    assert sees(handler, old)
+
+
+def test_a_split_lead_cannot_take_the_other_leads_draft_file(
+    registered, office, unit, other_unit, handler, other_handler
+):
+    a, b = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit, other_unit], split=True)
+    assign.accept_assignment(actor=handler, now=NOW, assignment=a)
+    assign.accept_assignment(actor=other_handler, now=NOW, assignment=b)
+    consult(a, handler, NOW)
+    consult(b, other_handler, NOW)
+    secret = attachment(registered, purpose=Attachment.Purpose.REPLY, user=handler)
+    replies.draft_reply(actor=handler, now=NOW, assignment=a, text="甲的草稿", attachments=[secret])
+    with pytest.raises(WorkflowError) as exc:
+        replies.draft_reply(actor=other_handler, now=NOW, assignment=b, text="乙", attachments=[secret])
+    assert exc.value.code == "attachment_foreign"
+    assert not sees(other_handler, secret)
+
+
+def test_a_lead_unit_cannot_pass_on_a_co_units_opinion_file(handled, handler, co_handler, registered):
+    shared = attachment(registered, purpose=Attachment.Purpose.OTHER, user=co_handler)
+    registered.assignments.get(role="co").opinions.get().attachments.add(shared)
+    with pytest.raises(WorkflowError) as exc:
+        replies.draft_reply(actor=handler, now=NOW, assignment=handled, text="答复", attachments=[shared])
+    assert exc.value.code == "attachment_foreign"

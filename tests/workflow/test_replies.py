@@ -310,8 +310,8 @@ def test_a_draft_takes_only_the_items_own_files(consulted, handler, office, prop
 
     other_item = receive(office, proposer, now=NOW, number="0002", title="另一件提案")
     own, foreign = (
-        attachment(consulted.item, Attachment.Purpose.REPLY),
-        attachment(other_item, Attachment.Purpose.REPLY),
+        attachment(consulted.item, Attachment.Purpose.REPLY, handler),
+        attachment(other_item, Attachment.Purpose.REPLY, handler),
     )
     foreign.original_name = "另一件的答复.pdf"
     foreign.save(update_fields=["original_name"])

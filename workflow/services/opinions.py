@@ -56,7 +56,7 @@ def submit_opinion(*, actor, now, assignment, text, attachments=()) -> CoUnitOpi
         if assignment.state != Assignment.State.ACCEPTED:
             raise WorkflowError(_("The unit must accept the assignment before sending its opinion."), code="state")
         attachments = list(attachments)
-        check_own_files(item, attachments)
+        check_own_files(actor=actor, item=item, attachments=attachments)
         opinion = CoUnitOpinion.objects.create(
             assignment=assignment, round=OPINION_ROUND, text=text, submitted_by=actor, submitted_at=now
         )

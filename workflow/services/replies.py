@@ -77,14 +77,14 @@ def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, 
         if Reply.objects.filter(assignment=assignment, round=item.round, kind=kind, state=Reply.State.SENT).exists():
             raise Conflict(_("This round's reply has already been sent."), code="already_sent")
         _check_can_draft(item, assignment, kind)
-        if attachments is not None:
-            attachments = list(attachments)
-            check_own_files(item, attachments)
         reply = (
             Reply.objects.filter(assignment=assignment, round=item.round, kind=kind)
             .exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
             .first()
         )
+        if attachments is not None:
+            attachments = list(attachments)
+            check_own_files(actor=actor, item=item, attachments=attachments, reply=reply)
         if fields.get("category") is not None:
             check_category(item, fields["category"])
         if reply is None:
