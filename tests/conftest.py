@@ -41,6 +41,18 @@ def _test_settings(settings):
     }
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore the database by serialized rollback, all of them.
+
+    A plain flush lets Django re-create the content types, which the next serialized test then
+    inserts again (IntegrityError at its setup, depending on the order the tests ran in).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
+
 def _is_transactional(request):
     marker = request.node.get_closest_marker("django_db")
     return (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames

@@ -12,7 +12,7 @@ from workflow.models import Assignment
 
 from .builders import at, handled_item
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services]
 
 
 def test_an_item_assigned_while_the_report_runs_is_in_none_of_its_figures(district, monkeypatch):

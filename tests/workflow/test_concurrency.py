@@ -20,7 +20,9 @@ from workflow.services import extensions, intake, replies
 from .conftest import NOW, category
 from .flow import consult
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+# serialized_rollback like every transactional test here: a plain flush re-creates content types that a
+# later serialized test would then insert again.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services]
 
 
 @pytest.fixture(autouse=True)
