@@ -4,7 +4,7 @@ Events store codes and data, never translated text, so the same history reads in
 viewer's language. Unknown codes (a newer release, another module) show the code itself.
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
@@ -75,4 +75,12 @@ def describe(event) -> str:
         return gettext("The proposer disagreed with the reply")
     if event.action == "message.sent" and event.data.get("sender") == "proposer":
         template = _PROPOSER_MESSAGE
-    return str(template) % values
+    sentence = str(template) % values
+    if event.action == "item.corrected" and event.data.get("unpublished"):
+        count = len(event.data["unpublished"])
+        sentence += " " + ngettext(
+            "(the published reply was taken off the portal)",
+            "(%(count)s published replies were taken off the portal)",
+            count,
+        ) % {"count": count}
+    return sentence

@@ -6,6 +6,7 @@ from django.utils import translation
 from districts.models import Role
 from proposals.models import Item
 from tests.factories import MembershipFactory, UserFactory
+from workflow import timeline
 from workflow.errors import Conflict, NotAllowed, NotFound, WorkflowError
 from workflow.models import Obligation, Reply
 from workflow.services import assignment as assign
@@ -341,6 +342,10 @@ def test_withdrawn_consent_takes_the_published_replies_off_the_portal(consulted,
     assert not published_replies().exists()
     event = item.events.get(action="item.corrected")
     assert (event.data["before"], event.data["unpublished"]) == ({"disclosure": "public"}, [reply.pk])
+    with translation.override("en"):
+        assert timeline.describe(event) == (
+            "The office corrected the record: 委员撤回公开同意 (the published reply was taken off the portal)"
+        )
     with pytest.raises(WorkflowError) as exc:
         replies.publish_reply(actor=office, now=NOW, reply=reply)
     assert exc.value.code == "no_consent"
