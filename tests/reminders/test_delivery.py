@@ -183,3 +183,24 @@ def test_the_http_gateway_raises_on_refusal_and_on_no_connection(settings):
         HTTPGatewaySMSBackend().send("1", "SMS_1", {}, "text")
     with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError("down")), pytest.raises(SMSError):
         HTTPGatewaySMSBackend().send("1", "SMS_1", {}, "text")
+
+
+@pytest.mark.parametrize("may_resend", [False, True])
+def test_resending_in_the_admin_is_its_own_right_not_part_of_reading(client, recorded, may_resend):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    _obligation, text, _email = recorded
+    Notification.objects.filter(pk=text.pk).update(state=State.DELIVERY_UNKNOWN, claimed_by="dead")
+    staff = UserFactory(username="clerk_staff", is_staff=True)
+    rights = ["view_notification"] + (["resend_notification"] if may_resend else [])
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="workflow", codename__in=rights))
+    client.force_login(staff)
+    url = "/admin/workflow/notification/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert ("resend_on_purpose" in page.content.decode()) is may_resend
+    client.post(url, {"action": "resend_on_purpose", "_selected_action": [text.pk]})
+    text.refresh_from_db()
+    assert (text.state != State.DELIVERY_UNKNOWN) is may_resend  # resent: pending again, or delivered in-process

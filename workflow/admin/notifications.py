@@ -28,9 +28,12 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_resend_permission(self, request):
+        return request.user.has_perm("workflow.resend_notification")
+
     @admin.action(
         description=gettext_lazy("Resend on purpose (failed or delivery unknown only)"),
-        permissions=["view"],
+        permissions=["resend"],
     )
     def resend_on_purpose(self, request, queryset):
         selected = queryset.count()

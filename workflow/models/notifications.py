@@ -90,6 +90,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        # Resending sends an SMS or email again: its own right, not part of reading the list.
+        permissions = [("resend_notification", _("Can resend a notification on purpose"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "kind", "recipient", "due_on", "channel"],
