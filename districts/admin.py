@@ -41,6 +41,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ("username",)
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser hands out rights: other staff who edit people cannot raise anyone, themselves included."""
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return (*super().get_readonly_fields(request, obj), "is_staff", "is_superuser", "groups", "user_permissions")
+
 
 @admin.register(District)
 class DistrictAdmin(SimpleHistoryAdmin):
