@@ -43,6 +43,22 @@ def _pending_path(token, suffix):
     return Path(settings.PRIVATE_MEDIA_ROOT) / "imports" / f"{token}{suffix}"
 
 
+def _forget_previews(request):
+    """An upload between preview and confirm holds proposers' names: keep it no longer than needed.
+
+    A new preview replaces this session's earlier ones, and any preview older than a session
+    can live (whoever left it can no longer confirm it) is deleted.
+    """
+    for token, entry in request.session.get(SESSION_KEY, {}).items():
+        _pending_path(token, entry["suffix"]).unlink(missing_ok=True)
+    request.session[SESSION_KEY] = {}
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+    cutoff = timezone.now().timestamp() - settings.SESSION_COOKIE_AGE
+    for stale in folder.glob("*") if folder.is_dir() else ():
+        if stale.is_file() and stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+
+
 def _form_page(request, form, errors=(), status=200):
     context = {"form": form, "errors": errors, "columns": COLUMNS.values()}
     return render(request, "proposals/import.html", context, status=status)
@@ -61,13 +77,12 @@ def import_upload(request):
         plan = plan_import(actor=request.user, now=timezone.now(), district=district, filename=upload.name, data=data)
     except ImportRejected as exc:
         return _form_page(request, form, errors=exc.errors, status=400)
+    _forget_previews(request)
     token, suffix = secrets.token_urlsafe(24), PurePath(upload.name).suffix.lower()
     path = _pending_path(token, suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"district": district.pk, "name": upload.name, "suffix": suffix}
-    request.session[SESSION_KEY] = pending
+    request.session[SESSION_KEY] = {token: {"district": district.pk, "name": upload.name, "suffix": suffix}}
     return render(
         request,
         "proposals/import_preview.html",

@@ -44,6 +44,24 @@ def test_office_staff_preview_then_confirm(client, district, office, settings):
     assert client.post(CONFIRM, {"token": token}).status_code == 404  # used once
 
 
+def test_an_abandoned_preview_is_not_kept(client, district, office, settings):
+    import os
+    import time
+
+    first = upload(client, office, district).context["confirm_form"].initial["token"]
+    second = upload(client, office, district).context["confirm_form"].initial["token"]
+    folder = settings.PRIVATE_MEDIA_ROOT / "imports"
+    assert [p.stem for p in folder.iterdir()] == [second]  # a new preview replaces the session's earlier one
+    assert client.post(CONFIRM, {"token": first}).status_code == 404
+    # Someone else's preview, left longer than a session lives, goes with the next upload.
+    old = folder / "left-behind.xlsx"
+    old.write_bytes(b"names and phone numbers")
+    long_ago = time.time() - settings.SESSION_COOKIE_AGE - 60
+    os.utime(old, (long_ago, long_ago))
+    upload(client, office, district)
+    assert not old.exists()
+
+
 def test_a_bad_file_shows_every_error_and_keeps_nothing(client, district, office, settings):
     file = sheet(row(number="1", title="甲", body="提案", year=2017, replied_on="2017-02-30", outcome="A"),
                  row(number="2", title=None, body="提案", year=2017))  # fmt: skip
