@@ -75,6 +75,19 @@ def test_fewer_failures_than_the_limit_do_not_lock(client, office, settings):
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(client, office, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_PROXY_ORDER = "right-most"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # a spoofed address first: the proxy appended the real one
+        client.post(reverse("login"), {"username": "office", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9", **proxy)  # fmt: skip
+    response = client.post(reverse("login"), {"username": "office", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.66", **proxy)  # fmt: skip
+    assert response.status_code == 302  # another client behind the same proxy still logs in
+
+
 def test_the_locked_page_says_how_long_to_wait(client, office, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for _ in range(settings.AXES_FAILURE_LIMIT):

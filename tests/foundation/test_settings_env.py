@@ -87,6 +87,16 @@ def test_good_values_are_read():
     )
 
 
+def test_trusted_proxies_make_lockouts_read_the_forwarded_address():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_PROXY_ORDER, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0])"
+    )
+    result = run("-c", code, SECRET_KEY=SECRET, DEBUG="1", TRUSTED_PROXY_COUNT="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "1 right-most HTTP_X_FORWARDED_FOR"
+
+
 def test_the_deploy_check_passes_a_production_configuration_and_names_what_a_bare_one_lacks():
     bare = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "jianyi.example.gov.cn"}
     production = {
