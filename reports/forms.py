@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Body
 
+FIRST_YEAR, LAST_YEAR = 1980, 2100  # the years a report may cover; a date far outside overflows the date sums
+
 
 class ReportForm(forms.Form):
     """District, year and body of the yearly figures; the districts are the ones the user may report on."""
 
     district = forms.ChoiceField(label=_("District"))
-    year = forms.IntegerField(label=_("Year"), min_value=1980, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     body = forms.ChoiceField(label=_("Body"), choices=Body.choices, initial=Body.CPPCC)
 
     def __init__(self, data, *, districts):
@@ -41,6 +43,11 @@ class BulletinForm(ReportForm):
 
     def clean(self):
         cleaned = super().clean()
+        first, last = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not first <= day <= last:
+                self.add_error(name, _("Choose a date from %(first)s to %(last)s.") % {"first": first, "last": last})
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError(_("The period must start before it ends."))
         return cleaned

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import HandlingUnit, UnitContact
 from proposals.models import Item
+from workflow.errors import WorkflowError
 from workflow.models import Assignment, BodySetting, Obligation, Reply
 from workflow.models.deadlines import ObligationKind
 
@@ -82,7 +83,10 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
     kinds = report_kinds(body, kind)
     as_of = as_of or default_as_of(year)
     items = _items(district, year, body, kinds)
-    setting = BodySetting.objects.select_related("scheme", "rating_scale").get(district=district, body=body)
+    try:
+        setting = BodySetting.objects.select_related("scheme", "rating_scale").get(district=district, body=body)
+    except BodySetting.DoesNotExist:  # the same answer as the yearly report's
+        raise WorkflowError(_("This district has no outcome scheme for this body yet."), code="no_scheme") from None
     outcomes = list(setting.scheme.categories.order_by("sort_order"))
     ratings = list(setting.rating_scale.values.order_by("sort_order"))
 

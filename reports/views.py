@@ -7,7 +7,7 @@ answered 404, like every object outside a user's scope.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,11 @@ def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[name.rsplit(".", 1)[-1]])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _no_file(error: WorkflowError) -> HttpResponse:
+    """A file that cannot be made (the district has no scheme yet): 404 saying why, as plain text."""
+    return HttpResponseNotFound(error.message, content_type="text/plain; charset=utf-8")
 
 
 def _chart_data(report, stats, months):
@@ -120,7 +125,10 @@ def annual_export(request, fmt):
     form, district = _selection(request, ReportForm)
     if fmt not in exports.FORMATS or not form.is_valid():
         raise Http404(_("No such export."))
-    report = _report(form, district)
+    try:
+        report = _report(form, district)
+    except WorkflowError as error:
+        return _no_file(error)
     table = request.GET.get("table") or None
     try:
         data = exports.render(report, fmt, table=table)
@@ -138,8 +146,12 @@ def units(request):
     form, district = _selection(request, ReportForm)
     context = {"form": form, "district": district, "formats": ("xlsx", "pdf", "csv")}
     if form.is_valid():
-        table = units_table(_unit_stats(form, district))
-        context.update(table=table, rows=display_rows(table), query=request.GET.urlencode())
+        try:
+            table = units_table(_unit_stats(form, district))
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            context.update(table=table, rows=display_rows(table), query=request.GET.urlencode())
     return render(request, "reports/units.html", context)
 
 
@@ -148,7 +160,10 @@ def units_export(request, fmt):
     form, district = _selection(request, ReportForm)
     if fmt not in ("xlsx", "pdf", "csv") or not form.is_valid():
         raise Http404(_("No such export."))
-    table = units_table(_unit_stats(form, district))
+    try:
+        table = units_table(_unit_stats(form, district))
+    except WorkflowError as error:
+        return _no_file(error)
     title = f"{district.name} {form.cleaned_data['year']} {table.title}"
     data = exports.render_tables(title, [table], fmt)
     return _attachment(

@@ -7,4 +7,4 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Handling workflow")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks, signals  # noqa: F401  (register the deploy checks and the signal receivers)

@@ -23,9 +23,16 @@ def _fraction(value):
     return float(Decimal(str(value)) / 100)
 
 
+def _text(cell, value) -> None:
+    """Text as a string cell, never a formula: names come from imported spreadsheets and may start with =."""
+    cell.value = str(value)
+    cell.data_type = "s"
+
+
 def _write(ws, table: Table):
-    ws.append([column.label for column in table.columns])
-    for cell in ws[1]:
+    for c, column in enumerate(table.columns, start=1):
+        cell = ws.cell(row=1, column=c)
+        _text(cell, column.label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=False)
@@ -36,7 +43,10 @@ def _write(ws, table: Table):
                 continue
             kind = table.kind_of(r, c)
             cell = ws.cell(row=r + 2, column=c + 1)
-            cell.value = _fraction(value) if kind == PERCENT else value
+            if isinstance(value, str):
+                _text(cell, value)
+            else:
+                cell.value = _fraction(value) if kind == PERCENT else value
             if kind == PERCENT:
                 cell.number_format = decimals + "%"
             elif kind == POINTS:
