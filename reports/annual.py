@@ -75,6 +75,11 @@ def default_as_of(year, today=None):
     return today if year >= today.year else dt.date(year, 12, 31)
 
 
+def no_scheme_error():
+    """What every report says of a district whose body has no outcome scheme yet."""
+    return WorkflowError(gettext("This district has no outcome scheme for this body yet."), code="no_scheme")
+
+
 def report_kinds(body, kind=None):
     """The kinds a report covers: the one asked for, or the body's ordinary kinds."""
     if kind is None:
@@ -341,7 +346,7 @@ def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
         for s in BodySetting.objects.filter(district__in=districts, body=body).select_related("scheme", "rating_scale")
     }
     if any(d.pk not in settings for d in districts):
-        raise WorkflowError(gettext("This district has no outcome scheme for this body yet."), code="no_scheme")
+        raise no_scheme_error()
     outcomes, ratings, categories = defaultdict(list), defaultdict(list), defaultdict(list)
     for o in OutcomeCategory.objects.filter(scheme__in={s.scheme_id for s in settings.values()}).order_by("sort_order"):
         outcomes[o.scheme_id].append(o)

@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 
 from districts.models import HandlingUnit, UnitContact
 from proposals.models import Item
-from workflow.errors import WorkflowError
 from workflow.models import Assignment, BodySetting, Obligation, Reply
 from workflow.models.deadlines import ObligationKind
 
-from .annual import default_as_of, report_kinds
+from .annual import default_as_of, no_scheme_error, report_kinds
 from .exports.tables import COUNT, Column, Table
 
 LEAD_ROLES = Assignment.LEAD_ROLES
@@ -86,7 +85,7 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
     try:
         setting = BodySetting.objects.select_related("scheme", "rating_scale").get(district=district, body=body)
     except BodySetting.DoesNotExist:  # the same answer as the yearly report's
-        raise WorkflowError(_("This district has no outcome scheme for this body yet."), code="no_scheme") from None
+        raise no_scheme_error() from None
     outcomes = list(setting.scheme.categories.order_by("sort_order"))
     ratings = list(setting.rating_scale.values.order_by("sort_order"))
 
