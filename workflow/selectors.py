@@ -24,6 +24,12 @@ def _unit_items(unit_id):
     return Assignment.objects.filter(unit_id=unit_id).exclude(state=Assignment.State.RETURNED).values("item_id")
 
 
+def _led_items(unit_id):
+    """The ids of the items `unit_id` leads (not after returning the assignment)."""
+    leads = Assignment.objects.filter(unit_id=unit_id, role__in=Assignment.LEAD_ROLES)
+    return leads.exclude(state=Assignment.State.RETURNED).values("item_id")
+
+
 def _proposer_items(proposer_id):
     # A merged item's proposers receive the target's reply, so they see the target too.
     links = ItemProposer.objects.filter(proposer_id=proposer_id)
@@ -223,8 +229,7 @@ def feedback_scope(user) -> Q | None:
         if m.role in (Role.OFFICE, Role.LEADER):
             scope |= Q(district_id=m.district_id)
         elif m.role in UNIT_ROLES:
-            leads = Assignment.objects.filter(unit_id=m.unit_id, role__in=Assignment.LEAD_ROLES)
-            scope |= Q(pk__in=leads.exclude(state=Assignment.State.RETURNED).values("item_id"))
+            scope |= Q(pk__in=_led_items(m.unit_id))
         elif m.role == Role.PROPOSER:
             scope |= _proposer_items(m.proposer_id)
     return scope
@@ -286,10 +291,7 @@ def _opinion_scope(user) -> Q:
         if m.role in (Role.OFFICE, Role.LEADER):
             scope |= Q(assignment__item__district_id=m.district_id)
         elif m.role in UNIT_ROLES:
-            leads = Assignment.objects.filter(unit_id=m.unit_id, role__in=Assignment.LEAD_ROLES)
-            scope |= Q(assignment__unit_id=m.unit_id) | Q(
-                assignment__item_id__in=leads.exclude(state=Assignment.State.RETURNED).values("item_id")
-            )
+            scope |= Q(assignment__unit_id=m.unit_id) | Q(assignment__item_id__in=_led_items(m.unit_id))
     return scope
 
 
