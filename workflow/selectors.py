@@ -36,25 +36,45 @@ def _proposer_items(proposer_id):
     return Q(pk__in=links.values("item_id")) | Q(pk__in=links.values("item__merged_into_id"))
 
 
-def item_scope(user) -> Q | None:
-    """A filter on Item for everything `user` may see; None means nothing at all."""
+NOTHING = Q(pk__in=[])
+
+
+def _role_scope(user, part, *, base=NOTHING) -> Q | None:
+    """`base` or'ed with `part(membership)` for each of the user's active roles (None: adds nothing).
+
+    Everything (`Q()`) for a superuser or a city-level admin, None for an anonymous user:
+    every scope below is built here, so who sees everything is decided in one place.
+    """
     if not user.is_authenticated:
         return None
-    if user.is_superuser:
+    memberships = active_memberships(user)
+    if user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships):
         return Q()
-    scope = Q(pk__in=[])
-    any_role = False
-    for m in active_memberships(user):
-        any_role = True
-        if m.role == Role.CITY_ADMIN:
-            return Q()
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(pk__in=_unit_items(m.unit_id))
-        elif m.role == Role.PROPOSER:
-            scope |= _proposer_items(m.proposer_id)
-    return scope if any_role else None
+    scope = base
+    for m in memberships:
+        q = part(m)
+        if q is not None:
+            scope |= q
+    return scope
+
+
+def _district_role(m):
+    return m.role in (Role.OFFICE, Role.LEADER)
+
+
+def item_scope(user) -> Q | None:
+    """A filter on Item for everything `user` may see; None means nothing at all."""
+
+    def part(m):
+        if _district_role(m):
+            return Q(district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(pk__in=_unit_items(m.unit_id))
+        if m.role == Role.PROPOSER:
+            return _proposer_items(m.proposer_id)
+        return None
+
+    return _role_scope(user, part)
 
 
 def _scoped(user):
@@ -152,23 +172,20 @@ def get_item_for(user, pk, *, today=None, related=()) -> Item:
 def reply_scope(user) -> Q:
     """A filter on Reply: drafts stay within the unit and the district's office and leaders."""
     published = Q(state=Reply.State.SENT, published_at__isnull=False)
-    if not user.is_authenticated:
-        return published
-    if user.is_superuser:
-        return Q()
-    scope = published
-    for m in active_memberships(user):
-        if m.role == Role.CITY_ADMIN:
-            return Q()
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(assignment__item__district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(assignment__unit_id=m.unit_id) | Q(
+
+    def part(m):
+        if _district_role(m):
+            return Q(assignment__item__district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(assignment__unit_id=m.unit_id) | Q(
                 state=Reply.State.SENT, assignment__item_id__in=_unit_items(m.unit_id)
             )
-        elif m.role == Role.PROPOSER:
-            scope |= Q(state=Reply.State.SENT, assignment__item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
-    return scope
+        if m.role == Role.PROPOSER:
+            return Q(state=Reply.State.SENT, assignment__item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
+        return None
+
+    scope = _role_scope(user, part, base=published)
+    return published if scope is None else scope
 
 
 def visible_replies(user):
@@ -192,23 +209,22 @@ def visible_events(user):
     Co-units and proposers learn that a reply was sent, not how it was drafted and approved;
     co-units don't learn the proposer's feedback either.
     """
-    if not user.is_authenticated:
-        return Event.objects.none()
-    if user.is_superuser:
-        return Event.objects.all()
     drafts = Q(action__in=REPLY_DRAFT_ACTIONS)
-    scope = Q(pk__in=[])
-    for m in active_memberships(user):
-        if m.role == Role.CITY_ADMIN:
-            return Event.objects.all()
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(item__district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(item_id__in=_unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
-        elif m.role == Role.PROPOSER:
-            scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
+
+    def part(m):
+        if _district_role(m):
+            return Q(item__district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(item_id__in=_unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
+        if m.role == Role.PROPOSER:
+            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
+        return None
+
+    scope = _role_scope(user, part)
+    if scope is None:
+        return Event.objects.none()
     # Whether the proposer agreed is feedback: told only to those who read it (not co-units).
-    unread = ~Q(item__in=Item.objects.filter(feedback_scope(user) or Q(pk__in=[])))
+    unread = ~Q(item__in=Item.objects.filter(feedback_scope(user)))
     return Event.objects.filter(scope).exclude(Q(action="feedback.recorded") & unread)
 
 
@@ -218,21 +234,17 @@ def feedback_scope(user) -> Q | None:
     The district's office and leaders, the item's proposers (and those of the items merged
     into it) and its lead units read how the reply was received; co-units do not.
     """
-    if not user.is_authenticated:
+
+    def part(m):
+        if _district_role(m):
+            return Q(district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(pk__in=_led_items(m.unit_id))
+        if m.role == Role.PROPOSER:
+            return _proposer_items(m.proposer_id)
         return None
-    if user.is_superuser:
-        return Q()
-    scope = Q(pk__in=[])
-    for m in active_memberships(user):
-        if m.role == Role.CITY_ADMIN:
-            return Q()
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(pk__in=_led_items(m.unit_id))
-        elif m.role == Role.PROPOSER:
-            scope |= _proposer_items(m.proposer_id)
-    return scope
+
+    return _role_scope(user, part)
 
 
 def visible_feedback(user):
@@ -250,22 +262,18 @@ def visible_messages(user):
     """Messages `user` may read: the district's office and leaders every thread, a unit its own threads
     on the items it handles, a proposer the threads of their items.
     """
-    if not user.is_authenticated:
-        return Message.objects.none()
-    messages = Message.objects.select_related("unit", "author")
-    if user.is_superuser:
-        return messages
-    scope = Q(pk__in=[])
-    for m in active_memberships(user):
-        if m.role == Role.CITY_ADMIN:
-            return messages
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(item__district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(unit_id=m.unit_id, item_id__in=_unit_items(m.unit_id))
-        elif m.role == Role.PROPOSER:
-            scope |= Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
-    return messages.filter(scope)
+
+    def part(m):
+        if _district_role(m):
+            return Q(item__district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(unit_id=m.unit_id, item_id__in=_unit_items(m.unit_id))
+        if m.role == Role.PROPOSER:
+            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
+        return None
+
+    scope = _role_scope(user, part)
+    return Message.objects.none() if scope is None else Message.objects.select_related("unit", "author").filter(scope)
 
 
 def published_replies():
@@ -275,24 +283,20 @@ def published_replies():
     )
 
 
-def _opinion_scope(user) -> Q:
+def _opinion_scope(user) -> Q | None:
     """A filter on CoUnitOpinion: an opinion is written for the lead unit, so the proposers don't read it.
 
     The district's office and leaders, the co-unit that wrote it and the item's lead units do.
     """
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
-    scope = Q(pk__in=[])
-    for m in active_memberships(user):
-        if m.role == Role.CITY_ADMIN:
-            return Q()
-        if m.role in (Role.OFFICE, Role.LEADER):
-            scope |= Q(assignment__item__district_id=m.district_id)
-        elif m.role in UNIT_ROLES:
-            scope |= Q(assignment__unit_id=m.unit_id) | Q(assignment__item_id__in=_led_items(m.unit_id))
-    return scope
+
+    def part(m):
+        if _district_role(m):
+            return Q(assignment__item__district_id=m.district_id)
+        if m.role in UNIT_ROLES:
+            return Q(assignment__unit_id=m.unit_id) | Q(assignment__item_id__in=_led_items(m.unit_id))
+        return None
+
+    return _role_scope(user, part)
 
 
 def visible_attachments(user):
