@@ -15,6 +15,8 @@ from workflow.deadlines import explain, recompute_open_obligations
 from workflow.models import CalendarYear, DeadlinePolicy, Holiday, Obligation
 from workflow.notices import warn_missing_years
 
+from .readonly import ReadOnly
+
 
 class RecomputeOnChange:
     """Recompute open obligations after the calendar edit is committed."""
@@ -82,7 +84,7 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(ReadOnly, admin.ModelAdmin):
     """Obligations change only through the workflow; the admin shows them and how they were computed."""
 
     list_display = ("item", "kind", "round", "owner", "unit", "due_on", "provisional", "fulfilled_at", "on_time")
@@ -112,12 +114,3 @@ class ObligationAdmin(admin.ModelAdmin):
     @admin.display(description=_("how the due date was computed"))
     def explanation(self, obj):
         return explain(obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,6 @@
 """Admin views of handling records: read-only, because every change goes through `workflow.services`."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
     Assignment,
@@ -15,19 +14,7 @@ from ..models import (
     Reply,
 )
 from ..timeline import describe
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shows records and their history; adding, editing or deleting would bypass the workflow's rules."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .readonly import ReadOnlyAdmin
 
 
 @admin.register(Assignment)

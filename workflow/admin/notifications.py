@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy
 from workflow.models import Notification, NotificationPreference
 from workflow.notifications.delivery import resend
 
+from .readonly import ReadOnly
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "channel", "state", "item", "due_on", "attempts", "sent_at"]
     list_filter = ["state", "channel", "kind", "due_on", "created_at"]
     search_fields = ["recipient__username", "recipient__full_name", "item__number", "item__title"]
@@ -18,15 +20,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient", "item"]
     raw_id_fields = ["recipient", "obligation", "event", "item"]
     actions = ["resend_on_purpose"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm("workflow.resend_notification")
