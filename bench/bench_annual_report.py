@@ -247,14 +247,20 @@ def best_of(repeat, fn):
     return min(times)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def built_data_set(doc):
+    """`--items` and `--repeat` from the command line, once the data set of that size is built (PostgreSQL)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     build(args.items)
+    return args
+
+
+def main():
+    args = built_data_set(__doc__)
     districts = list(District.objects.filter(code__startswith="bench").order_by("code"))
     year, as_of = YEARS[-1], dt.date(YEARS[-1], 12, 31)
     one = districts[0]

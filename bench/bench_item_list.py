@@ -11,7 +11,6 @@ requests of the list's first page with a few filters, and the number of queries 
 must not grow with the number of items).
 """
 
-import argparse
 import os
 import sys
 import time
@@ -28,7 +27,7 @@ import django
 
 django.setup()
 
-from bench_annual_report import build  # noqa: E402
+from bench_annual_report import built_data_set  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -48,13 +47,7 @@ def person(username, **membership):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
-    build(args.items)
+    args = built_data_set(__doc__)
     district = District.objects.get(code="bench00")
     unit = HandlingUnit.objects.filter(district=district).order_by("sort_order").first()
     people = {

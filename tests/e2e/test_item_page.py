@@ -10,6 +10,7 @@ from workflow.reminders import sweep
 from workflow.services import assignment as assign
 from workflow.services import intake
 
+from ..workflow.flow import receive
 from .test_login_in_browser import log_in
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
@@ -21,18 +22,8 @@ ASSIGNED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def test_a_handler_opens_the_item_from_the_bell_and_reads_the_timeline_in_chinese(
     page, server, district, office, unit, handler, proposer
 ):
-    item = intake.receive_item(
-        actor=office,
-        now=ASSIGNED,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
-        number="0001",
-        title="关于加强社区养老服务的建议",
-        lead_proposer=proposer,
-        disclosure=Item.Disclosure.PUBLIC,
-    )
+    title = "关于加强社区养老服务的建议"
+    item = receive(office, proposer, now=ASSIGNED, number="0001", title=title, disclosure=Item.Disclosure.PUBLIC)
     intake.register_item(actor=office, now=ASSIGNED, item=item)
     assign.assign_units(actor=office, now=ASSIGNED, item=item, lead_units=[unit])
     sweep(now=ASSIGNED + dt.timedelta(days=3))  # acceptance is due 9 March: the reminder is recorded

@@ -13,7 +13,7 @@ from workflow.models import OutcomeCategory
 from workflow.services import assignment as assign
 from workflow.services import intake
 
-from .flow import receive
+from .flow import consult, receive
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
 
@@ -81,3 +81,16 @@ def lead(registered, office, unit, leader):
 @pytest.fixture
 def accepted(lead, handler):
     return assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+
+
+@pytest.fixture
+def handled(registered, office, unit, co_unit, handler, co_handler):
+    """`unit` leads and `co_unit` co-handles the item; both accepted, consulted, the co-unit's opinion is in."""
+    from workflow.services import opinions
+
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
+    consult(lead, handler, NOW)
+    return lead

@@ -17,17 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def handled(registered, office, unit, co_unit, handler, co_handler, leader):
-    """`unit` leads and `co_unit` co-handles the item; both accepted, consulted, the co-unit's opinion is in."""
-    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
-    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
-    consult(lead, handler, NOW)
-    return lead
-
-
-@pytest.fixture
 def item_file(registered, office):
     return attachment(registered, purpose=Attachment.Purpose.ITEM, user=office)
 

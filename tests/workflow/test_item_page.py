@@ -20,7 +20,7 @@ from workflow.services import intake, opinions, permissions, replies
 from workflow.services.closing import close_item_now
 
 from .conftest import NOW, attachment, category
-from .flow import consult, reply
+from .flow import consult, receive, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -152,20 +152,16 @@ def test_proposers_are_listed_lead_first_and_attachments_download_through_the_ch
     client, district, office, proposer, proposer_user
 ):
     co_signer = ProposerFactory(district=district, name="李委员")
-    item = intake.receive_item(
-        actor=office,
+    item = receive(
+        office,
+        proposer,
         now=NOW,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
         number="0002",
         title="关于优化公交线路的建议",
         text="建议增开社区巴士。",
         session=SessionFactory(district=district),
         category=Category.objects.create(district=district, name="城市建设和管理"),
         proposers=[co_signer],
-        lead_proposer=proposer,
     )
     file = attachment(item, purpose=Attachment.Purpose.ITEM, user=office)
     response = page(client, proposer_user, item)
@@ -253,19 +249,15 @@ def test_a_notifications_link_opens_the_page_for_its_recipient(
 def _busy_item(district, office, number, n):
     """A key item with n of everything: proposers, attachments, split leads with sent replies, co-units, feedback."""
     proposers = [ProposerFactory(district=district, name=f"委员{number}-{i}") for i in range(n)]
-    item = intake.receive_item(
-        actor=office,
+    item = receive(
+        office,
+        proposers[0],
         now=NOW,
-        district=district,
-        year=2026,
-        body="cppcc",
-        kind="proposal",
         number=number,
         title=f"建议{number}",
         session=SessionFactory(district=district, label=f"届次{number}"),
         category=Category.objects.create(district=district, name=f"类别{number}"),
         proposers=proposers,
-        lead_proposer=proposers[0],
     )
     for _ in range(n):
         attachment(item, purpose=Attachment.Purpose.ITEM, user=office)
