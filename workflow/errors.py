@@ -4,6 +4,8 @@ Messages are translatable sentences that say what is wrong or missing; views sho
 them, the API returns them (400 / 403 / 404 / 409), commands print them.
 """
 
+from django.utils.translation import gettext as _
+
 
 class WorkflowError(Exception):
     """The request breaks a rule of the workflow (wrong state, missing precondition, bad value)."""
@@ -45,3 +47,8 @@ class Conflict(WorkflowError):
 
     def __init__(self, message, *, code="conflict", field=None):
         super().__init__(message, code=code, field=field)
+
+
+def item_not_found():
+    """One answer for an item that is missing and one that is outside the actor's scope."""
+    return NotFound(_("This item does not exist or is not yours to see."))

@@ -9,14 +9,13 @@ into, with sent replies only; the public sees published replies only.
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
 
 from .deadlines import with_deadlines
-from .errors import NotFound
+from .errors import item_not_found
 from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 
 
@@ -166,7 +165,7 @@ def get_item_for(user, pk, *, today=None, related=()) -> Item:
     try:
         return visible_items(user, today=today).select_related(*related).get(pk=pk)
     except (Item.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("This item does not exist or is not yours to see.")) from None
+        raise item_not_found() from None
 
 
 def reply_scope(user) -> Q:

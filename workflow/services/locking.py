@@ -5,18 +5,17 @@ deadlocking, and the loser re-reads the winner's committed change and gets a Con
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from proposals.models import Item
 
-from ..errors import NotFound
+from ..errors import item_not_found
 
 
 def lock_item(pk) -> Item:
     try:
         return Item.objects.select_for_update().get(pk=pk)
     except Item.DoesNotExist:
-        raise NotFound(_("This item does not exist or is not yours to see.")) from None
+        raise item_not_found() from None
 
 
 def reread(obj):

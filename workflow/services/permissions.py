@@ -13,13 +13,9 @@ from districts.models import UNIT_ROLES, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, ItemProposer
 
-from ..errors import NotAllowed, NotFound
+from ..errors import NotAllowed, NotFound, item_not_found
 from ..models import Assignment, Message
 from ..selectors import item_scope
-
-
-def item_not_found():
-    return NotFound(_("This item does not exist or is not yours to see."))
 
 
 def require_visible(actor, item):
