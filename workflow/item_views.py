@@ -39,7 +39,6 @@ from .services.permissions import message_units, unit_roles
 ITEM_RELATED = ("district", "session", "category", "supervising_leader")
 
 
-# Words for the codes `annotate_progress` gives each item.
 class MessageForm(forms.Form):
     """A message in one unit's thread: the unit among the item's units, and the text.
 
