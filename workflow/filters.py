@@ -16,8 +16,9 @@ from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
 from .deadlines import OPEN
-from .models import Assignment, Obligation, Reply
+from .models import Obligation, Reply
 from .progress_labels import STAGES
+from .selectors import unit_items
 
 # Sort keys, each ending on the primary key so that equal rows keep one order across pages.
 # The earliest open due date first puts overdue items first (they are due before today); items
@@ -136,8 +137,7 @@ class ItemFilter(django_filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
 
     def handled_by(self, queryset, name, unit):
-        held = Assignment.objects.filter(unit=unit).exclude(state=Assignment.State.RETURNED)
-        return queryset.filter(pk__in=held.values("item_id"))
+        return queryset.filter(pk__in=unit_items(unit.pk))
 
     def waiting(self, queryset, name, value):
         return _on(queryset, self.waiting_condition, value)

@@ -19,7 +19,8 @@ from .errors import item_not_found
 from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 
 
-def _unit_items(unit_id):
+def unit_items(unit_id):
+    """The ids of the items assigned to `unit_id` (not after returning the assignment)."""
     return Assignment.objects.filter(unit_id=unit_id).exclude(state=Assignment.State.RETURNED).values("item_id")
 
 
@@ -68,7 +69,7 @@ def item_scope(user) -> Q | None:
         if _district_role(m):
             return Q(district_id=m.district_id)
         if m.role in UNIT_ROLES:
-            return Q(pk__in=_unit_items(m.unit_id))
+            return Q(pk__in=unit_items(m.unit_id))
         if m.role == Role.PROPOSER:
             return _proposer_items(m.proposer_id)
         return None
@@ -177,7 +178,7 @@ def reply_scope(user) -> Q:
             return Q(assignment__item__district_id=m.district_id)
         if m.role in UNIT_ROLES:
             return Q(assignment__unit_id=m.unit_id) | Q(
-                state=Reply.State.SENT, assignment__item_id__in=_unit_items(m.unit_id)
+                state=Reply.State.SENT, assignment__item_id__in=unit_items(m.unit_id)
             )
         if m.role == Role.PROPOSER:
             return Q(state=Reply.State.SENT, assignment__item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
@@ -214,7 +215,7 @@ def visible_events(user):
         if _district_role(m):
             return Q(item__district_id=m.district_id)
         if m.role in UNIT_ROLES:
-            return Q(item_id__in=_unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
+            return Q(item_id__in=unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
         if m.role == Role.PROPOSER:
             return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
         return None
@@ -266,7 +267,7 @@ def visible_messages(user):
         if _district_role(m):
             return Q(item__district_id=m.district_id)
         if m.role in UNIT_ROLES:
-            return Q(unit_id=m.unit_id, item_id__in=_unit_items(m.unit_id))
+            return Q(unit_id=m.unit_id, item_id__in=unit_items(m.unit_id))
         if m.role == Role.PROPOSER:
             return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id)))
         return None
