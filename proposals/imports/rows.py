@@ -79,8 +79,17 @@ def _lookups(district):
     return result
 
 
-def _check_row(r, header_of, lookups, errors, today):
-    """Cross-column rules; the looked-up outcome and rating are set on the row."""
+def _look_up(value, values):
+    """The outcome or rating value a cell names, by label or by code in any case; None if it names none."""
+    return (values.get(value) or values.get(value.lower())) if value else None
+
+
+def _check_row(r, unread, header_of, lookups, errors, today):
+    """Cross-column rules; the looked-up outcome and rating are set on the row.
+
+    A rule that needs a cell in `unread` (one that could not be read) is skipped: that cell
+    already has its error, and a guess at its value would only add wrong ones.
+    """
 
     def error(name, message):
         errors.append(RowError(r.row, header_of(name), message))
@@ -92,27 +101,22 @@ def _check_row(r, header_of, lookups, errors, today):
     if set(r.lead_units) & set(r.co_units):
         error("co_units", _("A unit cannot be both lead and co-handling unit."))
 
-    if KIND_BODY.get(r.kind, r.body) != r.body:
-        error("kind", _("This kind of item does not belong to the body %(body)s.") % {"body": r.body})
-    if r.body not in lookups:
-        error("body", _("The district has no outcome scheme for this body."))
-        return
-    outcomes, ratings = lookups[r.body]
     outcome_given = bool(r.outcome)
-    if r.outcome:
-        found = outcomes.get(r.outcome) or outcomes.get(r.outcome.lower())
-        if found is None:
+    if "body" not in unread:
+        if "kind" not in unread and KIND_BODY.get(r.kind, r.body) != r.body:
+            error("kind", _("This kind of item does not belong to the body %(body)s.") % {"body": r.body})
+        if r.body not in lookups:
+            error("body", _("The district has no outcome scheme for this body."))
+            return
+        outcomes, ratings = lookups[r.body]
+        outcome, rating = _look_up(r.outcome, outcomes), _look_up(r.rating, ratings)
+        if r.outcome and outcome is None:
             error("outcome", _("%(value)r is not an outcome of this body's scheme.") % {"value": r.outcome})
-        r.outcome = found
-    else:
-        r.outcome = None
-    if r.rating:
-        found = ratings.get(r.rating) or ratings.get(r.rating.lower())
-        if found is None:
+        if r.rating and rating is None:
             error("rating", _("%(value)r is not a value of this body's rating scale.") % {"value": r.rating})
-        r.rating = found
-    else:
-        r.rating = None
+        r.outcome, r.rating = outcome, rating
+    if "replied_on" in unread:
+        return  # past or live: the rules below depend on it
     if r.historical:
         if not outcome_given:
             error("outcome", _("A replied row needs its outcome."))
@@ -132,17 +136,25 @@ def _check_row(r, header_of, lookups, errors, today):
     ):
         if present:
             error(name, _("Only a replied row (with a reply date) can have this."))
+    if "kind" in unread:
+        return
     if r.kind == Kind.CITY_CO:
         if r.lead_units or not r.co_units:
             error("co_units", _("A city item the district co-handles needs co-handling units and no lead unit."))
     elif not r.lead_units:
         error("lead_units", _("A row not yet replied needs its lead unit."))
-    if set(r.lead_units) & set(r.co_units):
-        error("co_units", _("A unit cannot be both lead and co-handling unit."))
+
+
+# What a row holds in place of a required cell that could not be read, so its other cells are still checked.
+UNREAD_REQUIRED = {"number": "", "title": "", "body": "", "kind": "", "year": 0}
 
 
 def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
-    """The table's rows, validated as of `today`; raises ImportRejected listing every problem if any row is bad."""
+    """The table's rows, validated as of `today`; raises ImportRejected listing every problem if any row is bad.
+
+    Every problem of a row is listed at once, even beside a cell that could not be read, so
+    one correction of the file is enough.
+    """
     found, errors = _map_header(table.header)
     if errors:
         raise ImportRejected(errors)
@@ -151,27 +163,29 @@ def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
         return table.header[found[name]] if name in found else columns.COLUMNS[name][0]
 
     lookups = _lookups(district)
-    parsed = []
+    parsed, checked = [], []
     for number, values in table.rows:
-        cells = {}
-        row_ok = True
+        cells, unread = {}, set()
         for name, index in found.items():
             value = values[index] if index < len(values) else None
             try:
                 cells[name] = columns.PARSERS[name](value)
             except columns.BadCell as exc:
                 errors.append(RowError(number, table.header[index], str(exc)))
-                row_ok = False
-        if not row_ok:
-            continue
-        body = cells["body"]
-        cells["kind"] = cells.get("kind") or ORDINARY_KINDS[Body(body)][0]
-        r = ParsedRow(row=number, **cells)
-        _check_row(r, header_of, lookups, errors, today)
-        parsed.append(r)
+                unread.add(name)
+        if "body" in unread:
+            unread.add("kind")  # the default kind is the body's
+        elif not cells.get("kind") and "kind" not in unread:
+            cells["kind"] = ORDINARY_KINDS[Body(cells["body"])][0]
+        r = ParsedRow(row=number, **{**{n: v for n, v in UNREAD_REQUIRED.items() if n in unread}, **cells})
+        _check_row(r, unread, header_of, lookups, errors, today)
+        if not unread & {"number", "year", "body", "kind"}:
+            checked.append(r)
+        if not unread:
+            parsed.append(r)
 
     first_row = {}
-    for r in parsed:
+    for r in checked:
         if r.key in first_row:
             errors.append(
                 RowError(
@@ -184,11 +198,11 @@ def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
         else:
             first_row[r.key] = r.row
     existing = set(
-        Item.objects.filter(district=district, number__in={r.number for r in parsed}).values_list(
+        Item.objects.filter(district=district, number__in={r.number for r in checked}).values_list(
             "year", "body", "kind", "number"
         )
     )
-    for r in parsed:
+    for r in checked:
         if r.key in existing:
             errors.append(
                 RowError(

@@ -175,3 +175,39 @@ def test_a_rejected_file_does_not_create_the_named_district(db, tmp_path):
 def test_an_unsupported_file_type_is_refused(district):
     [(_r, _c, message)] = errors_of(district, "a.pdf", b"%PDF-1.4")
     assert ".xlsx or .csv" in message
+
+
+def test_a_row_with_an_unreadable_cell_still_reports_its_other_problems(district):
+    rows = [
+        good(number="001"),
+        # A bad reply date beside an unknown outcome and rating: all three at once.
+        good(number="002", replied_on="2017-13-01", outcome="Z", rating="很好"),
+        # A bad year cannot be checked for duplicates, but its unknown outcome can still be named.
+        good(number="003", year="二〇一七", outcome="Z"),
+        # A bad assignment date beside a number already used in row 2.
+        good(number="001", assigned_on="x"),
+    ]
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_ZH, rows))
+    assert [(r, c) for r, c, _m in errors] == [
+        (3, "答复日期"),
+        (3, "办理结果"),
+        (3, "评价"),
+        (4, "年度"),
+        (4, "办理结果"),
+        (5, "交办日期"),
+        (5, "案号"),
+    ]
+    assert_unchanged(district)
+
+
+def test_an_unreadable_reply_date_or_body_adds_no_guessed_errors(district):
+    # Whether the row is past or live, and which scheme it uses, is unknown: only the bad cell is named.
+    rows = [good(number="001", replied_on="2017-02-30"), good(number="002", body="人民", outcome="已经解决")]
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_ZH, rows))
+    assert [(r, c) for r, c, _m in errors] == [(2, "答复日期"), (3, "类型")]
+
+
+def test_a_live_row_naming_a_unit_as_lead_and_co_is_told_once(district):
+    live = good(replied_on=None, outcome=None, closed=None, rating=None, co_units="区交通委")
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_EN, [live]))
+    assert errors == [(2, "co_units", "A unit cannot be both lead and co-handling unit.")]

@@ -68,7 +68,7 @@ def test_a_bad_file_shows_every_error_and_keeps_nothing(client, district, office
                  row(number="2", title=None, body="提案", year=2017))  # fmt: skip
     response = upload(client, office, district, file)
     assert response.status_code == 400
-    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "答复日期"), (3, "标题")]
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "答复日期"), (3, "标题"), (3, "主办单位")]
     assert not (settings.PRIVATE_MEDIA_ROOT / "imports").exists()
 
 
