@@ -247,7 +247,9 @@ def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
     for item in items:
         now = start
         for _ in range(max_steps if exact else rng.randint(0, max_steps)):
-            now += dt.timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 8))
+            # A few days later, in office hours (09:00–17:00): the timeline reads like a real one.
+            day = now.date() + dt.timedelta(days=rng.randint(1, 14))
+            now = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8)), tzinfo=now.tzinfo)
             if now > end or not next_step(item, now=now, rng=rng, cast=cast):
                 break
 
