@@ -6,6 +6,7 @@ that exact file, and validates it again, so nothing changed meanwhile slips thro
 """
 
 import secrets
+from collections import Counter
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -121,6 +122,10 @@ def import_confirm(request):
         path.unlink(missing_ok=True)
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
+    # The item list shows one year at a time: a link per year the file brought in.
+    years = sorted(Counter(r.year for r in plan.rows).items())
     return render(
-        request, "proposals/import_done.html", {"district": district, "plan": plan, "file_name": entry["name"]}
+        request,
+        "proposals/import_done.html",
+        {"district": district, "plan": plan, "file_name": entry["name"], "years": years},
     )

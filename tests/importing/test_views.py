@@ -39,7 +39,9 @@ def test_office_staff_preview_then_confirm(client, district, office, settings):
     assert len(list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())) == 1
     response = client.post(CONFIRM, {"token": token})
     assert response.status_code == 200
-    assert "2017.xlsx：已向闵行区导入 1 件（历史办理 1 件，本次交办 0 件）" in response.content.decode()
+    page = response.content.decode()
+    assert "2017.xlsx：已向闵行区导入 1 件（历史办理 1 件，本次交办 0 件）" in page
+    assert '<a href="/items/?year=2017">2017 年度 1 件</a>' in page  # the list opens on the imported year
     assert Item.objects.get(district=district).is_imported
     assert not list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())
     assert client.post(CONFIRM, {"token": token}).status_code == 404  # used once
