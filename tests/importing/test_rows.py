@@ -68,3 +68,17 @@ def test_session_labels_give_term_and_number():
     assert session_numbers("第十二届第三次会议") == (12, 3)
     assert session_numbers("六届闭会期间") == (6, 0)
     assert session_numbers("其他") == (0, 0)
+
+
+def test_an_imported_closed_item_with_a_co_unit_waits_for_nothing(district, office):
+    from workflow.selectors import visible_items
+
+    data = xlsx_bytes(
+        HEADER_ZH,
+        [row(number="1", title="甲", body="提案", year=2017, lead_units="区经委", co_units="区科委",
+             replied_on="2017-05-02", outcome="A", closed="是")],
+    )  # fmt: skip
+    run_import(actor=None, now=NOW, district=district, filename="a.xlsx", data=data)
+    item = visible_items(office, today=NOW.date()).get(district=district, number="1")
+    # The co-unit's part is history: no opinion row was imported, and none is owed.
+    assert (item.stage, item.waits_for, item.waiting_on) == ("closed", "", "")
