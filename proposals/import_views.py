@@ -12,7 +12,7 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from districts.models import District, Role
 from districts.selectors import active_memberships
 from proposals.imports import ImportRejected, plan_import, run_import
-from proposals.imports.columns import COLUMNS
+from proposals.imports.columns import COLUMN_HELP, COLUMNS
+from proposals.imports.template import template_workbook
 
 from .import_forms import ImportConfirmForm, ImportUploadForm
 
@@ -61,7 +62,8 @@ def _forget_previews(request):
 
 
 def _form_page(request, form, errors=(), status=200):
-    context = {"form": form, "errors": errors, "columns": COLUMNS.values()}
+    columns = [(zh, en, COLUMN_HELP[name]) for name, (zh, en) in COLUMNS.items()]
+    context = {"form": form, "errors": errors, "columns": columns}
     return render(request, "proposals/import.html", context, status=status)
 
 
@@ -95,6 +97,17 @@ def import_upload(request):
             "confirm_form": ImportConfirmForm(initial={"token": token}),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_template(request):
+    importable_districts(request.user)  # office staff and admins only, like the upload
+    response = HttpResponse(
+        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="import-template.xlsx"'
+    return response
 
 
 @login_required

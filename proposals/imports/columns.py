@@ -37,6 +37,33 @@ COLUMNS = {
     "praised": ("表扬", "praised"),
 }
 REQUIRED = ("number", "title", "body", "year")
+# What each column holds, for the import page and the template's instructions sheet.
+COLUMN_HELP = {
+    "number": gettext_lazy("Required; unique within the district, year, body and kind."),
+    "title": gettext_lazy("Required."),
+    "body": gettext_lazy("Required: 建议 or 人大 for the NPC, 提案 or 政协 for the CPPCC."),
+    "kind": gettext_lazy(
+        "Optional: 代表建议, 书面意见, 政协提案, 社区意见, 市办主办件 or 市办会办件; "
+        "by default the body's ordinary kind."
+    ),
+    "year": gettext_lazy("Required: four digits, such as 2017."),
+    "session": gettext_lazy("Optional, such as 六届一次."),
+    "proposers": gettext_lazy("Names separated by 、 or commas; the first is the lead proposer."),
+    "category": gettext_lazy("Optional; a new category is created."),
+    "lead_units": gettext_lazy("Separated by 、 or commas; a new unit is created. Needed on a row not yet replied."),
+    "co_units": gettext_lazy("Optional, separated by 、 or commas."),
+    "assigned_on": gettext_lazy("YYYY-MM-DD or a date cell."),
+    "replied_on": gettext_lazy(
+        "YYYY-MM-DD or a date cell. Filled: the row is past handling; empty: it enters the workflow at assignment."
+    ),
+    "outcome": gettext_lazy("The label or code of the body's outcome scheme; needed on a replied row."),
+    "planned_on": gettext_lazy("Optional: when a planned outcome is to be delivered."),
+    "closed": gettext_lazy("是 or 否: the item is closed."),
+    "rating": gettext_lazy("Optional: a value of the body's rating scale."),
+    "disclosed": gettext_lazy("是 or 否: the reply is published."),
+    "key_item": gettext_lazy("是 or 否: a key item led by a district leader."),
+    "praised": gettext_lazy("是 or 否: the proposer praised the handling."),
+}
 HEADER_FIELDS = {h.lower(): field for field, headers in COLUMNS.items() for h in headers}
 
 BODIES = {

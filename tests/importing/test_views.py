@@ -100,3 +100,29 @@ def test_unit_users_and_proposers_get_403(client, district, handler, proposer_us
 def test_a_get_cannot_confirm(client, district, office):
     client.force_login(office)
     assert client.get(CONFIRM).status_code == 405
+
+
+def test_office_staff_download_a_template_that_imports_once_filled(client, district, office):
+    import io
+
+    import openpyxl
+
+    client.force_login(office)
+    response = client.get(reverse("proposals:import_template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="import-template.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    items, notes = workbook.worksheets
+    header = [c.value for c in items[1]]
+    assert header[:5] == ["案号*", "标题*", "类型*", "件别", "年度*"]  # required columns marked
+    assert [r[0].value for r in notes.iter_rows(min_row=2)] == [h.rstrip("*") for h in header]
+    items.append(["1", "关于公交线路的提案", "提案", None, 2017] + [None] * 6 + ["2017-05-02", "A"])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    response = upload(client, office, district, SimpleUploadedFile("filled.xlsx", filled.getvalue()))
+    assert response.status_code == 200 and len(response.context["plan"].rows) == 1
+
+
+def test_only_office_staff_and_admins_get_the_template(client, handler):
+    client.force_login(handler)
+    assert client.get(reverse("proposals:import_template")).status_code == 403
