@@ -21,7 +21,7 @@ from .bulletin import bulletin_sections, status_bulletin
 from .charts import PALETTE
 from .exports import docx as docx_export
 from .exports import draft
-from .exports.tables import annual_tables, display_rows, figure_labels, summary_rows
+from .exports.tables import annual_tables, display_rows, figure_labels, report_subtitle, summary_rows
 from .forms import BulletinForm, ReportForm
 from .units import replies_by_month, unit_statistics, units_table
 
@@ -105,6 +105,7 @@ def annual(request):
             labels = figure_labels()
             context.update(
                 report=report,
+                subtitle=report_subtitle(report),
                 summary=[
                     (labels[key], kind, value, before, change)
                     for key, kind, value, before, change in summary_rows(report)

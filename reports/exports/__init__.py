@@ -10,7 +10,7 @@ CSV per table (`filename()` gives the right extension).
 from django.utils.translation import gettext as _
 
 from . import csv, docx, pdf, xlsx
-from .tables import Table, annual_tables, report_title
+from .tables import Table, annual_tables, report_subtitle, report_title
 
 FORMATS = ("xlsx", "docx", "pdf", "csv")
 CONTENT_TYPES = {
@@ -60,7 +60,9 @@ def render(report: dict, fmt: str, *, table: str | None = None) -> bytes:
         raise UnknownFormat(
             _("Unknown format %(fmt)s; choose one of %(formats)s.") % {"fmt": fmt, "formats": ", ".join(FORMATS)}
         )
-    return render_tables(report_title(report), annual_tables(report), fmt, table=table)
+    return render_tables(
+        report_title(report), annual_tables(report), fmt, table=table, subtitle=report_subtitle(report)
+    )
 
 
 def extension(fmt: str, *, table: str | None = None, tables: int = 2) -> str:

@@ -179,6 +179,19 @@ def annual_tables(report: dict) -> list[Table]:
     ]
 
 
+def report_subtitle(report: dict) -> str:
+    """The line under the title: the figures change while people work, so a copy says when it was taken.
+
+    `received` is this product's addition to the JSON contract; a report without it says less.
+    """
+    figures = {"as_of": report["as_of"], "received": report.get("received"), "total": report["total"]}
+    if figures["received"] is None:
+        line = _("As of %(as_of)s: %(total)s items registered.")
+    else:
+        line = _("As of %(as_of)s: %(received)s items received, %(total)s registered.")
+    return _("%(figures)s Percentages of the tables add up to 100.") % {"figures": line % figures}
+
+
 def report_title(report: dict) -> str:
     from districts.models import Body
 

@@ -107,6 +107,8 @@ def test_pdf_embeds_a_cjk_font_and_has_the_chinese_figures(minhang_report):
     data = exports.render(minhang_report, "pdf")
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in reader.pages))
+    # Under the title, the date the figures are as of: a printed copy says when it was taken.
+    assert "Asof2017-12-05:210itemsregistered." in text  # the fixture has only the contract's fields
     for expected in ("城市建设和管理8842%", "解决或采纳17081%", "好16685%", "Resolutionrate81%78%+3"):
         assert expected in text
     fonts = reader.pages[0]["/Resources"]["/Font"]

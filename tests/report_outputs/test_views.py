@@ -35,6 +35,8 @@ def test_office_sees_the_yearly_figures_with_charts_and_downloads(office_client,
     assert charts["months"]["counts"][4] == 2  # two items first answered in May
     assert charts["palette"] == list(PALETTE)  # the colours the PDF draws with
     assert response.context["report"]["total"] == 3
+    as_of = response.context["report"]["as_of"]
+    assert f"As of {as_of}: 3 items received, 3 registered. Percentages of the tables add up to 100." in page
 
 
 @pytest.mark.parametrize("user", ["leader", "city_admin"])
