@@ -1,5 +1,6 @@
 # The quick start: `make run` serves the demo, `make test` runs the whole suite.
-PYTHON ?= python3.11
+# python3.11 where it is installed under that name, else python3 (pyproject.toml refuses other versions).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
