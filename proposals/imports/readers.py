@@ -1,4 +1,4 @@
-"""Read a spreadsheet into a header and rows of cell values.
+"""Read a spreadsheet into a header and rows of cell values; a title or notes above the header are skipped.
 
 .xlsx through openpyxl (dates and numbers arrive as Python values); .csv as UTF-8 with or
 without a byte order mark, or GB18030 as Chinese Excel saves it. The old binary .xls is
@@ -14,16 +14,22 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from . import columns
 from .errors import ImportRejected, RowError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls (and .doc) files
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
+# Offices' sheets often open with a title (2023年区政协提案办理情况汇总表) and notes above the header.
+HEADER_SEARCH = 10
+
+
 @dataclass
 class Table:
     header: list[str]
     rows: list[tuple[int, list]]  # (spreadsheet row number, cell values)
+    header_row: int  # its spreadsheet row number
 
 
 def _refuse(message):
@@ -82,5 +88,18 @@ def read_table(filename: str, data: bytes) -> Table:
     numbered = [(n, list(values)) for n, values in enumerate(rows, 1) if not _blank(values)]
     if not numbered:
         raise _refuse(_("The file is empty."))
-    (_n, header), *body = numbered
-    return Table(header=[str(h).strip() if h is not None else "" for h in header], rows=body)
+    start = _header_index(numbered)
+    (header_row, header), *body = numbered[start:]
+    return Table(header=[str(h).strip() if h is not None else "" for h in header], rows=body, header_row=header_row)
+
+
+def _header_index(numbered):
+    """The header is the first of the top rows naming every required column; rows above it are a title or notes.
+
+    Without such a row the first one is taken, and its missing columns are what the user is told.
+    """
+    for index, (_n, values) in enumerate(numbered[:HEADER_SEARCH]):
+        named = {columns.header_field(str(v)) for v in values if v is not None}
+        if named.issuperset(columns.REQUIRED):
+            return index
+    return 0

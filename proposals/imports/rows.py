@@ -48,20 +48,20 @@ class ParsedRow:
         return (self.year, self.body, self.kind, self.number)
 
 
-def _map_header(header):
-    """{field: column index} and the errors of the header row."""
+def _map_header(header, row):
+    """{field: column index} and the errors of the header row (spreadsheet row `row`)."""
     found, errors = {}, []
     for index, text in enumerate(header):
         name = columns.header_field(text)
         if name is None:
             continue  # extra columns (序号, 备注…) are common and harmless
         if name in found:
-            errors.append(RowError(1, text, _("This column appears twice.")))
+            errors.append(RowError(row, text, _("This column appears twice.")))
         found[name] = index
     for name in columns.REQUIRED:
         if name not in found:
             zh, en = columns.COLUMNS[name]
-            errors.append(RowError(1, f"{zh} / {en}", _("A required column is missing.")))
+            errors.append(RowError(row, f"{zh} / {en}", _("A required column is missing.")))
     return found, errors
 
 
@@ -155,7 +155,7 @@ def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
     Every problem of a row is listed at once, even beside a cell that could not be read, so
     one correction of the file is enough.
     """
-    found, errors = _map_header(table.header)
+    found, errors = _map_header(table.header, table.header_row)
     if errors:
         raise ImportRejected(errors)
 

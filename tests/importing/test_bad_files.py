@@ -1,7 +1,9 @@
 """Every kind of bad file is refused whole, with every problem listed and the database unchanged."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -211,3 +213,33 @@ def test_a_live_row_naming_a_unit_as_lead_and_co_is_told_once(district):
     live = good(replied_on=None, outcome=None, closed=None, rating=None, co_units="区交通委")
     errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_EN, [live]))
     assert errors == [(2, "co_units", "A unit cannot be both lead and co-handling unit.")]
+
+
+def test_a_title_and_notes_above_the_header_are_skipped(district):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["2017年区政协提案办理情况汇总表"])
+    sheet.merge_cells("A1:H1")
+    sheet.append([])
+    sheet.append(["填报单位：区府办", None, None, "填报日期：2017-12-05"])
+    sheet.append(HEADER_ZH)
+    sheet.append(good(number="001"))
+    sheet.append(good(number="002", outcome="Z"))
+    data = io.BytesIO()
+    workbook.save(data)
+    # Row numbers are the spreadsheet's: the header is row 4, the bad row 6.
+    assert errors_of(district, "a.xlsx", data.getvalue()) == [
+        (6, "办理结果", "'Z' is not an outcome of this body's scheme."),
+    ]
+    sheet.delete_rows(6)
+    data = io.BytesIO()
+    workbook.save(data)
+    run_import(actor=None, now=NOW, district=district, filename="a.xlsx", data=data.getvalue())
+    assert Item.objects.get(district=district).number == "001"
+
+
+def test_without_a_header_row_the_first_row_is_named_with_its_missing_columns(district):
+    data = csv_bytes(["2017年汇总表"], [[], HEADER_ZH[:2], good()])
+    errors = errors_of(district, "a.csv", data)
+    assert [(r, c) for r, c, _m in errors] == [(1, "案号 / number"), (1, "标题 / title"), (1, "类型 / body"),
+                                               (1, "年度 / year")]  # fmt: skip
