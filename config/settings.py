@@ -218,9 +218,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Django's own handlers (a console one under DEBUG, mail to ADMINS, which we don't set) go: its
-    # records reach the root's console once, instead of twice in development.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 
