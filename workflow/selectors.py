@@ -114,22 +114,15 @@ def _waits(replies):
         (handling & Q(_reply_in(replies, Reply.State.AWAITING_LEADER)), "leader_signoff", "leader"),
         (handling & Q(_reply_in(replies, Reply.State.AWAITING_OFFICE)), "office_review", "office"),
         (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
-        # A consultation or a co-unit's opinion is owed only while the item is handled: an item
-        # replied or closed (an imported past one has no opinion rows) waits for neither.
+        # A consultation or a co-unit's opinion is owed only while the item is handled, and an
+        # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).
         (
             handling & Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
             "consultation",
             "unit",
         ),
         (
-            handling
-            & Q(
-                Exists(
-                    assignments.filter(role=Assignment.Role.CO)
-                    .exclude(state=Assignment.State.RETURNED)
-                    .exclude(pk__in=CoUnitOpinion.objects.values("assignment_id"))
-                )
-            ),
+            handling & Q(Exists(assignments.filter(role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES))),
             "co_opinion",
             "unit",
         ),

@@ -82,3 +82,25 @@ def test_an_imported_closed_item_with_a_co_unit_waits_for_nothing(district, offi
     item = visible_items(office, today=NOW.date()).get(district=district, number="1")
     # The co-unit's part is history: no opinion row was imported, and none is owed.
     assert (item.stage, item.waits_for, item.waiting_on) == ("closed", "", "")
+
+
+def test_an_imported_co_unit_owes_no_opinion_when_the_item_is_handled_again(district, office):
+    from districts.models import Proposer
+    from workflow.selectors import visible_items
+    from workflow.services.feedback import record_feedback
+    from workflow.services.opinions import missing_opinions
+
+    data = xlsx_bytes(
+        HEADER_ZH,
+        [row(number="1", title="甲", body="提案", year=2026, proposers="张委员", lead_units="区经委",
+             co_units="区科委", replied_on="2026-02-02", outcome="C", closed="否")],
+    )  # fmt: skip
+    run_import(actor=None, now=NOW, district=district, filename="a.xlsx", data=data)
+    item = Item.objects.get(district=district, number="1")
+    proposer = Proposer.objects.get(district=district, name="张委员")
+    record_feedback(actor=None, now=NOW, item=item, agrees=False, proposer=proposer)
+    item.refresh_from_db()
+    assert (item.state, item.round) == ("handling", 2)
+    # The co-unit's part is imported history: the lead's new reply does not wait for it.
+    assert not missing_opinions(item).exists()
+    assert visible_items(office, today=NOW.date()).get(pk=item.pk).waits_for == "consultation"

@@ -31,6 +31,9 @@ class Assignment(models.Model):
         DONE = "done", _("Done")
 
     LEAD_ROLES = (Role.LEAD, Role.SPLIT_LEAD)
+    # The unit still has its part to do. Done is final: an opinion sent or waived, the item
+    # closed, or past handling imported (which brings no opinion rows).
+    OPEN_STATES = (State.PENDING, State.ACCEPTED)
 
     item = models.ForeignKey("proposals.Item", models.PROTECT, related_name="assignments", verbose_name=_("item"))
     unit = models.ForeignKey(HandlingUnit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))

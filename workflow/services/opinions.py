@@ -90,9 +90,5 @@ def waive_opinion(*, actor, now, assignment, reason) -> CoUnitOpinion:
 
 
 def missing_opinions(item):
-    """Co-unit assignments whose opinion the lead reply still waits for."""
-    return (
-        item.assignments.filter(role=Assignment.Role.CO)
-        .exclude(state=Assignment.State.RETURNED)
-        .exclude(opinions__round=OPINION_ROUND)
-    )
+    """Co-unit assignments whose opinion the lead reply still waits for: those not yet done."""
+    return item.assignments.filter(role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES)
