@@ -94,12 +94,13 @@ def read_table(filename: str, data: bytes) -> Table:
 
 
 def _header_index(numbered):
-    """The header is the first of the top rows naming every required column; rows above it are a title or notes.
+    """The header: of the top rows, the one naming the most columns of the contract (the first of equals).
 
-    Without such a row the first one is taken, and its missing columns are what the user is told.
+    Rows above it are a title or notes. A header lacking a required column is still found,
+    so the user is told what it lacks on the right row.
     """
-    for index, (_n, values) in enumerate(numbered[:HEADER_SEARCH]):
-        named = {columns.header_field(str(v)) for v in values if v is not None}
-        if named.issuperset(columns.REQUIRED):
-            return index
-    return 0
+    named = [
+        len({columns.header_field(str(v)) for v in values if v is not None} - {None})
+        for _n, values in numbered[:HEADER_SEARCH]
+    ]
+    return named.index(max(named))

@@ -238,8 +238,14 @@ def test_a_title_and_notes_above_the_header_are_skipped(district):
     assert Item.objects.get(district=district).number == "001"
 
 
-def test_without_a_header_row_the_first_row_is_named_with_its_missing_columns(district):
-    data = csv_bytes(["2017年汇总表"], [[], HEADER_ZH[:2], good()])
+def test_a_header_below_a_title_is_found_even_when_it_lacks_a_required_column(district):
+    data = csv_bytes(["2017年汇总表"], [[], ["序号", *HEADER_ZH[:2]], good()])
+    errors = errors_of(district, "a.csv", data)
+    assert [(r, c) for r, c, _m in errors] == [(3, "类型 / body"), (3, "年度 / year")]
+
+
+def test_without_any_header_the_first_row_is_told_what_it_lacks(district):
+    data = csv_bytes(["2017年汇总表"], [["001", "关于加强停车管理的提案"]])
     errors = errors_of(district, "a.csv", data)
     assert [(r, c) for r, c, _m in errors] == [(1, "案号 / number"), (1, "标题 / title"), (1, "类型 / body"),
                                                (1, "年度 / year")]  # fmt: skip
