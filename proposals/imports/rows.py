@@ -103,7 +103,7 @@ def _check_row(r, unread, header_of, lookups, errors, today):
 
     outcome_given = bool(r.outcome)
     if "body" not in unread:
-        if "kind" not in unread and KIND_BODY.get(r.kind, r.body) != r.body:
+        if KIND_BODY.get(r.kind, r.body) != r.body:  # an unread kind is "", which any body takes
             error("kind", _("This kind of item does not belong to the body %(body)s.") % {"body": r.body})
         if r.body not in lookups:
             error("body", _("The district has no outcome scheme for this body."))

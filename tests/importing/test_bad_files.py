@@ -249,3 +249,17 @@ def test_without_any_header_the_first_row_is_told_what_it_lacks(district):
     errors = errors_of(district, "a.csv", data)
     assert [(r, c) for r, c, _m in errors] == [(1, "案号 / number"), (1, "标题 / title"), (1, "类型 / body"),
                                                (1, "年度 / year")]  # fmt: skip
+
+
+def test_rows_whose_number_cannot_be_keyed_are_not_called_duplicates(district):
+    # Both years are unreadable: whether the numbers clash is unknown, so only the cells are named.
+    rows = [good(number="001", year="17"), good(number="001", year="一七")]
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_ZH, rows))
+    assert [(r, c) for r, c, _m in errors] == [(2, "年度"), (3, "年度")]
+
+
+def test_a_live_row_with_an_unreadable_kind_is_not_told_what_its_kind_would_need(district):
+    # Without its kind the row might be a city item the district co-handles, which has no lead unit.
+    live = good(kind="提议", replied_on=None, outcome=None, closed=None, rating=None, lead_units=None)
+    errors = errors_of(district, "a.xlsx", xlsx_bytes(HEADER_ZH, [live]))
+    assert [(r, c) for r, c, _m in errors] == [(2, "件别")]
