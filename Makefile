@@ -35,9 +35,9 @@ check: install
 
 # Update the catalogues after changing user-facing strings, then compile them (both committed).
 messages: install
-	cd $(CURDIR) && DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --no-location \
+	cd $(CURDIR) && DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete \
 		--ignore=.venv --ignore=build --ignore=staticfiles
-	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-location \
+	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-location --no-obsolete \
 		--ignore=.venv --ignore=build --ignore=staticfiles
 	$(MAKE) compilemessages
 

@@ -50,8 +50,13 @@ COLUMN_HELP = {
     "session": gettext_lazy("Optional, such as 六届一次."),
     "proposers": gettext_lazy("Names separated by 、 or commas; the first is the lead proposer."),
     "category": gettext_lazy("Optional; a new category is created."),
-    "lead_units": gettext_lazy("Separated by 、 or commas; a new unit is created. Needed on a row not yet replied."),
-    "co_units": gettext_lazy("Optional, separated by 、 or commas."),
+    "lead_units": gettext_lazy(
+        "Separated by 、 or commas; a new unit is created. Needed on a row not yet replied, "
+        "except a city item the district co-handles (市办会办件), which has none."
+    ),
+    "co_units": gettext_lazy(
+        "Separated by 、 or commas; a new unit is created. Needed on a city item the district co-handles."
+    ),
     "assigned_on": gettext_lazy("YYYY-MM-DD or a date cell."),
     "replied_on": gettext_lazy(
         "YYYY-MM-DD or a date cell. Filled: the row is past handling; empty: it enters the workflow at assignment."

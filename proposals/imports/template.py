@@ -22,7 +22,10 @@ def template_workbook() -> bytes:
     for c, (name, (zh, _en)) in enumerate(COLUMNS.items(), start=1):
         cell = items.cell(row=1, column=c, value=f"{zh}*" if name in REQUIRED else zh)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
-        items.column_dimensions[cell.column_letter].width = 16 if name != "title" else 40
+        column = items.column_dimensions[cell.column_letter]
+        column.width = 16 if name != "title" else 40
+        if name == "number":
+            column.number_format = "@"  # text, or Excel turns 001 into 1
     items.freeze_panes = "A2"
 
     notes = workbook.create_sheet(_("Instructions"))

@@ -115,6 +115,7 @@ def test_office_staff_download_a_template_that_imports_once_filled(client, distr
     items, notes = workbook.worksheets
     header = [c.value for c in items[1]]
     assert header[:5] == ["案号*", "标题*", "类型*", "件别", "年度*"]  # required columns marked
+    assert items.column_dimensions["A"].number_format == "@"  # 案号 as text keeps 001
     assert [r[0].value for r in notes.iter_rows(min_row=2)] == [h.rstrip("*") for h in header]
     items.append(["1", "关于公交线路的提案", "提案", None, 2017] + [None] * 6 + ["2017-05-02", "A"])
     filled = io.BytesIO()
