@@ -46,10 +46,10 @@ class MessageForm(forms.Form):
     """
 
     unit = forms.TypedChoiceField(label=_("Thread with"), coerce=int)
+    # The length is the service's check, after it counts a line break once; the browser stops at it too.
     text = forms.CharField(
         label=_("Message"),
-        max_length=MAX_MESSAGE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_MESSAGE_CHARS}),
         error_messages={"required": _("Write the message.")},
     )
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
 
 from districts.models import Role
@@ -119,6 +120,16 @@ def test_it_refuses_an_empty_or_too_long_text(item, unit, handler, text, code):
 
 def test_a_text_of_exactly_the_limit_is_sent(item, unit, handler):
     assert len(write(handler, item, unit, text="长" * 2000).text) == 2000
+
+
+def test_a_line_break_from_the_browser_counts_as_one_character(client, item, unit, handler):
+    # Browsers post CRLF: 1,000 lines of one character are 1,999 characters, not 2,998.
+    client.force_login(handler)
+    response = client.post(
+        reverse("items:message", args=[item.pk]), {"unit": unit.pk, "text": "\r\n".join("长" * 1000)}
+    )
+    assert response.status_code == 302
+    assert Message.objects.get().text == "\n".join("长" * 1000)
 
 
 def test_it_refuses_an_item_that_is_not_registered(received, unit, proposer_user):

@@ -40,7 +40,8 @@ def send_message(*, actor, now, item, unit, text) -> Message:
         if refusal is not None:
             raise refusal
         sender, assignment = permissions.require_message_sender(actor, item, unit)
-        text = (text or "").strip()
+        # A browser sends each line break as CRLF: one character to the writer, and to the limit.
+        text = (text or "").replace("\r\n", "\n").strip()
         if not text:
             raise WorkflowError(_("Write the message."), code="text_missing", field="text")
         if len(text) > MAX_MESSAGE_CHARS:
