@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 
 from districts.models import District, HandlingUnit, Proposer, User  # noqa: E402
 from proposals.models import Category, Item  # noqa: E402
-from reports.annual import _end_of, annual_report, annual_reports  # noqa: E402
+from reports.annual import annual_report, annual_reports, end_of  # noqa: E402
 from workflow.defaults import ensure_body_settings  # noqa: E402
 from workflow.models import BodySetting  # noqa: E402
 
@@ -229,9 +229,9 @@ GROUP BY i.district_id, a.unit_id
 def raw_report(districts, year, as_of):
     """The same figures in hand-written SQL: this year by district and category, last year, units."""
     with connection.cursor() as c:
-        c.execute(RAW_ITEMS, {"districts": districts, "year": year, "end": _end_of(as_of)})
+        c.execute(RAW_ITEMS, {"districts": districts, "year": year, "end": end_of(as_of)})
         rows = c.fetchall()
-        c.execute(RAW_ITEMS, {"districts": districts, "year": year - 1, "end": _end_of(as_of.replace(year=year - 1))})
+        c.execute(RAW_ITEMS, {"districts": districts, "year": year - 1, "end": end_of(as_of.replace(year=year - 1))})
         c.fetchall()
         c.execute(RAW_UNITS, {"districts": districts, "year": year})
         c.fetchall()

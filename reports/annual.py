@@ -87,9 +87,23 @@ def report_kinds(body, kind=None):
     return (Kind(kind),)
 
 
-def _end_of(day):
+def end_of(day):
     """The first instant after `day` in the site's time zone: "as of" a day includes all of it."""
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def latest_rating(end, value, *, item=None):
+    """`value` of the rating that counts for an item as of `end`, as a subquery (NULL: not rated).
+
+    The latest round's feedback counts (a disagreement opens a new round); within it, with
+    several proposers, a rated form before an unrated one, then the latest. `item` is the
+    outer reference to the item, by default the outer query's primary key.
+    """
+    return Subquery(
+        Feedback.objects.filter(item=OuterRef("pk") if item is None else item, submitted_at__lt=end)
+        .order_by("-round", Case(When(rating__isnull=True, then=Value(1)), default=Value(0)), "-submitted_at", "-pk")
+        .values(value)[:1]
+    )
 
 
 def _lead_assignments():
@@ -182,12 +196,7 @@ def _item_figures(districts, year, body, kinds, end, *, ratings=True):
         "is_praised": IsNull(Subquery(feedback.filter(praised=True).order_by().values("pk")[:1]), False),
     }
     if ratings:
-        # The latest round counts; within it a rated form before an unrated one, then the latest.
-        facts["rating"] = Subquery(
-            feedback.order_by(
-                "-round", Case(When(rating__isnull=True, then=Value(1)), default=Value(0)), "-submitted_at", "-pk"
-            ).values("rating__sort_order")[:1]
-        )
+        facts["rating"] = latest_rating(end, "rating__sort_order")
     rows = (
         Item.objects.filter(district__in=districts, year=year, body=body, kind__in=kinds)
         .order_by()
@@ -340,7 +349,7 @@ def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
     districts = list(districts)
     kinds = report_kinds(body, kind)
     as_of = as_of or default_as_of(year)
-    end = _end_of(as_of)
+    end = end_of(as_of)
     settings = {
         s.district_id: s
         for s in BodySetting.objects.filter(district__in=districts, body=body).select_related("scheme", "rating_scale")
@@ -359,7 +368,7 @@ def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
 
     figures = _item_figures(districts, year, body, kinds, end)
     previous_as_of = _shift_year_back(as_of)
-    previous = _item_figures(districts, year - 1, body, kinds, _end_of(previous_as_of), ratings=False)
+    previous = _item_figures(districts, year - 1, body, kinds, end_of(previous_as_of), ratings=False)
     units = _units(districts, year, body, kinds)
     timeliness = _timeliness(districts, year, body, kinds, as_of, end, precision)
     return {

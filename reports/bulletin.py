@@ -8,7 +8,8 @@ frozen data, so the same period gives the same bulletin whenever it is printed:
 - replies the office sent back to a unit, with its reason: timeline events
   `reply.sent_back` whose `step` was the office's review (`awaiting_office`);
 - items whose proposer disagreed with the reply during the period;
-- units with work on this body and nothing overdue.
+- units with work on this body in the period (an obligation running in it, on an assignment
+  not returned) and nothing overdue.
 Five queries whatever the number of units or items.
 """
 
@@ -146,15 +147,18 @@ def status_bulletin(*, district, body, start, end) -> Bulletin:
         for f in feedback
     ]
 
+    # Work in the period: an obligation of the unit running at some time in it, on an assignment
+    # it had not returned by the end of the period (a returned item was never its work).
     named = {entry.unit.pk for entry in overdue}
+    worked = (
+        Obligation.objects.filter(item__in=items, owner=Obligation.Owner.UNIT, starts_on__lte=end)
+        .filter(Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gte=since))
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=since))
+        .exclude(assignment__state=Assignment.State.RETURNED, assignment__returned_at__lt=until)
+    )
     clean = list(
-        HandlingUnit.objects.filter(
-            district=district,
-            assignments__item__in=items,
-            assignments__assigned_at__lt=until,
-        )
+        HandlingUnit.objects.filter(district=district, pk__in=worked.values("unit_id"))
         .exclude(pk__in=named)
-        .distinct()
         .order_by("sort_order", "name")
     )
     return Bulletin(district, body, start, end, overdue, sent_back, disagreements, clean)

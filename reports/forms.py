@@ -1,4 +1,4 @@
-"""What a report page is asked for: district, year, body (and a period for the bulletin)."""
+"""What a report page is asked for: district, year, body, optionally one kind (and a period for the bulletin)."""
 
 import datetime as dt
 
@@ -7,16 +7,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Body
+from proposals.models import Kind
+from workflow.services.intake import KIND_BODY
 
 FIRST_YEAR, LAST_YEAR = 1980, 2100  # the years a report may cover; a date far outside overflows the date sums
 
 
+def body_kinds(body):
+    """The kinds of item that belong to `body` (city items belong to both)."""
+    return [kind for kind in Kind if KIND_BODY.get(kind, body) == body]
+
+
 class ReportForm(forms.Form):
-    """District, year and body of the yearly figures; the districts are the ones the user may report on."""
+    """District, year, body and optionally one kind of the yearly figures; the districts are the user's.
+
+    Without a kind the report covers the body's ordinary items; community opinions and city
+    items are reported apart (domain §6). The list offers the kinds of the body asked for.
+    """
 
     district = forms.ChoiceField(label=_("District"))
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     body = forms.ChoiceField(label=_("Body"), choices=Body.choices, initial=Body.CPPCC)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Ordinary items")), *Kind.choices], required=False)
 
     def __init__(self, data, *, districts):
         data = data.copy()
@@ -25,12 +37,27 @@ class ReportForm(forms.Form):
         data.setdefault("body", Body.CPPCC)
         super().__init__(data)
         self.fields["district"].choices = [(d.code, d.name) for d in districts]
+        if "kind" in self.fields:
+            # The list shows the body's kinds; the field takes every kind, so another body's gets `clean`'s message.
+            body = data["body"] if data["body"] in Body.values else Body.CPPCC
+            self.fields["kind"].widget.choices = [
+                ("", _("Ordinary items")),
+                *((k.value, k.label) for k in body_kinds(body)),
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, body = cleaned.get("kind"), cleaned.get("body")
+        if kind and body and KIND_BODY.get(kind, body) != body:
+            self.add_error("kind", _("This kind of item does not belong to that body."))
+        return cleaned
 
 
 class BulletinForm(ReportForm):
     """The bulletin covers a period rather than a year: by default the last three months to today."""
 
     year = None
+    kind = None
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 

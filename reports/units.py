@@ -13,7 +13,7 @@ obligations, current outcomes, feedback and contact changes.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from proposals.models import Item
 from workflow.models import Assignment, BodySetting, Obligation, Reply
 from workflow.models.deadlines import ObligationKind
 
-from .annual import default_as_of, no_scheme_error, report_kinds
+from .annual import default_as_of, end_of, latest_rating, no_scheme_error, report_kinds
 from .exports.tables import COUNT, Column, Table
 
 LEAD_ROLES = Assignment.LEAD_ROLES
@@ -133,14 +133,14 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
     ):
         rows[r["assignment__unit_id"]].outcomes[r["category__code"]] = r["n"]
 
-    latest = Q(item__feedback__round=F("item__round"))
-    for r in lead.values("unit_id").annotate(
-        **{
-            f"rating_{v.code}": Count("item_id", filter=latest & Q(item__feedback__rating=v), distinct=True)
-            for v in ratings
-        },
-        disagreements=Count("item_id", filter=Q(item__feedback__agrees=False), distinct=True),
-        praised=Count("item_id", filter=Q(item__feedback__praised=True), distinct=True),
+    # One rating per item, the one the yearly report counts.
+    end = end_of(as_of)
+    rated = lead.annotate(rating=latest_rating(end, "rating_id", item=OuterRef("item_id")))
+    given = Q(item__feedback__submitted_at__lt=end)
+    for r in rated.values("unit_id").annotate(
+        **{f"rating_{v.code}": Count("item_id", filter=Q(rating=v.pk), distinct=True) for v in ratings},
+        disagreements=Count("item_id", filter=given & Q(item__feedback__agrees=False), distinct=True),
+        praised=Count("item_id", filter=given & Q(item__feedback__praised=True), distinct=True),
     ):
         row = rows[r["unit_id"]]
         row.ratings = {v.code: r[f"rating_{v.code}"] for v in ratings}

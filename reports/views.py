@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Body, District, Role
 from districts.selectors import active_memberships
+from proposals.models import Kind
 from workflow.errors import WorkflowError
 
 from . import exports
@@ -50,8 +51,14 @@ def _selection(request, form_class):
     return form, district
 
 
+def _scope(form):
+    """Year, body and kind (None: the body's ordinary items) the form asks for."""
+    data = form.cleaned_data
+    return {"year": data["year"], "body": data["body"], "kind": data.get("kind") or None}
+
+
 def _report(form, district):
-    return annual_report(district=district, year=form.cleaned_data["year"], body=form.cleaned_data["body"])
+    return annual_report(district=district, **_scope(form))
 
 
 def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
@@ -98,10 +105,10 @@ def annual(request):
         except WorkflowError as error:
             context["error"] = error.message
         else:
-            year, body = form.cleaned_data["year"], form.cleaned_data["body"]
-            stats = unit_statistics(district=district, year=year, body=body)
+            scope = _scope(form)
+            stats = unit_statistics(district=district, **scope)
             unit_table = units_table(stats)
-            months = replies_by_month(district=district, year=year, body=body)
+            months = replies_by_month(district=district, **scope)
             labels = figure_labels()
             context.update(
                 report=report,
@@ -110,7 +117,8 @@ def annual(request):
                     (labels[key], kind, value, before, change)
                     for key, kind, value, before, change in summary_rows(report)
                 ],
-                body_label=Body(body).label,
+                body_label=Body(scope["body"]).label,
+                kind_label=Kind(scope["kind"]).label if scope["kind"] else "",
                 tables=[(table, display_rows(table)) for table in annual_tables(report)[1:]],
                 draft=draft.sections(report),
                 units=unit_table,
@@ -139,7 +147,7 @@ def annual_export(request, fmt):
 
 
 def _unit_stats(form, district):
-    return unit_statistics(district=district, year=form.cleaned_data["year"], body=form.cleaned_data["body"])
+    return unit_statistics(district=district, **_scope(form))
 
 
 @login_required
@@ -165,11 +173,11 @@ def units_export(request, fmt):
         table = units_table(_unit_stats(form, district))
     except WorkflowError as error:
         return _no_file(error)
-    title = f"{district.name} {form.cleaned_data['year']} {table.title}"
-    data = exports.render_tables(title, [table], fmt)
-    return _attachment(
-        data, fmt, f"{district.code}-{form.cleaned_data['year']}-{form.cleaned_data['body']}-units.{fmt}"
-    )
+    scope = _scope(form)
+    kind = Kind(scope["kind"]) if scope["kind"] else None
+    title = " ".join(str(part) for part in (district.name, scope["year"], kind and kind.label, table.title) if part)
+    stem = "-".join(str(part) for part in (district.code, scope["year"], scope["body"], kind) if part)
+    return _attachment(exports.render_tables(title, [table], fmt), fmt, f"{stem}-units.{fmt}")
 
 
 def _bulletin(form, district):

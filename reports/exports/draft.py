@@ -10,7 +10,7 @@ with English message ids; the Chinese catalogue gives the wording of the seeds.
 import datetime as dt
 
 from django.utils import formats
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from .tables import rate_change, report_precision
@@ -24,10 +24,16 @@ def _points(value, precision) -> str:
     return f"{abs(value):.{precision}f}"
 
 
+def _no_figure_this_year(previous) -> str:
+    return _("no figure this year to compare with the %(previous)s of last year") % {"previous": previous}
+
+
 def count_comparison(current, previous) -> str:
     """How a count compares with last year's, as a clause ending the sentence."""
-    if previous is None or current is None:
+    if previous is None:
         return _("no figure from last year to compare with")
+    if current is None:
+        return _no_figure_this_year(previous)
     if current > previous:
         return _("%(diff)s more than the %(previous)s of last year") % {
             "diff": current - previous,
@@ -42,9 +48,14 @@ def count_comparison(current, previous) -> str:
 
 
 def rate_comparison(change, previous, precision) -> str:
-    """How a rate compares with last year's, in percentage points of the displayed rates."""
-    if previous is None or change is None:
+    """How a rate compares with last year's, in percentage points of the displayed rates.
+
+    `change` is None with a previous rate when this year has none (nothing answered yet).
+    """
+    if previous is None:
         return _("no figure from last year to compare with")
+    if change is None:
+        return _no_figure_this_year(_pct(previous, precision))
     values = {"diff": _points(change, precision), "previous": _pct(previous, precision)}
     number = 1 if abs(change) == 1 else 2  # "1 percentage point", "0.5 / 2 percentage points"
     if change > 0:
@@ -68,10 +79,26 @@ def rate_comparison(change, previous, precision) -> str:
     return _("the same as last year")
 
 
-def _nouns(body):
+# What the items of a kind are called in a sentence, when a report covers that kind alone.
+KIND_ITEMS = {
+    "suggestion": pgettext_lazy("report draft", "suggestions"),
+    "written_opinion": pgettext_lazy("report draft", "written opinions"),
+    "proposal": pgettext_lazy("report draft", "proposals"),
+    "community_opinion": pgettext_lazy("report draft", "community opinions"),
+    "city_lead": pgettext_lazy("report draft", "city items led by the district"),
+    "city_co": pgettext_lazy("report draft", "city items co-handled by the district"),
+}
+
+
+def _nouns(body, kind=None):
+    """(items, proposers): the report's kind names its items; without one, the body's ordinary items."""
     if body == "npc":
-        return pgettext("report draft", "suggestions"), pgettext("report draft", "deputies")
-    return pgettext("report draft", "proposals"), pgettext("report draft", "members")
+        items, proposers = pgettext("report draft", "suggestions"), pgettext("report draft", "deputies")
+    else:
+        items, proposers = pgettext("report draft", "proposals"), pgettext("report draft", "members")
+    if kind in KIND_ITEMS:
+        items = str(KIND_ITEMS[kind])
+    return items, proposers
 
 
 def _as_of(report) -> str:
@@ -85,9 +112,11 @@ def _join(parts) -> str:
     return pgettext("list separator", "; ").join(parts)
 
 
-def _shares(rows, precision, template) -> str:
+def _shares(rows, precision, template, *, unlabelled=None) -> str:
+    """Each row's share; a row without a code (the items without a category) by `unlabelled` if given."""
     return _join(
-        template % {"label": row["label"], "count": row["count"], "percent": _pct(row["percent"], precision)}
+        (unlabelled if unlabelled and row.get("code", "") is None else template)
+        % {"label": row["label"], "count": row["count"], "percent": _pct(row["percent"], precision)}
         for row in rows
     )
 
@@ -101,9 +130,11 @@ def _paragraph(sentences) -> str:
 def sections(report: dict) -> list[tuple[str, list[str]]]:
     """The draft as (heading, paragraphs) pairs, ready to be written to Word or shown on a page."""
     p = report_precision(report)
-    items, proposers = _nouns(report.get("body"))
+    items, proposers = _nouns(report.get("body"), report.get("kind"))
     previous = report.get("previous_year") or {}
     total = report["total"]
+    if not total:
+        return [(_("1. Items and their categories"), [_nothing_registered(report, items)])]
 
     def rate(key):
         return {
@@ -132,7 +163,12 @@ def sections(report: dict) -> list[tuple[str, list[str]]]:
             % values
         ]
     if report.get("by_category"):
-        shares = _shares(report["by_category"], p, _("%(label)s: %(count)s items, %(percent)s"))
+        shares = _shares(
+            report["by_category"],
+            p,
+            _("%(label)s: %(count)s items, %(percent)s"),
+            unlabelled=_("without a category: %(count)s items, %(percent)s"),
+        )
         intake.append(_("Of these, %(shares)s.") % {"shares": shares})
 
     if report.get("not_replied"):
@@ -202,6 +238,16 @@ def sections(report: dict) -> list[tuple[str, list[str]]]:
     ]
 
 
+def _nothing_registered(report, items) -> str:
+    """The whole draft of a year with no registered item: no rate means anything."""
+    values = {"date": _as_of(report), "items": items, "received": report.get("received")}
+    if values["received"]:
+        return _("As of %(date)s, the district government had received %(received)s %(items)s and registered none.") % (
+            values
+        )
+    return _("As of %(date)s, the district government had received no %(items)s.") % values
+
+
 def title(report: dict) -> str:
-    items, _proposers = _nouns(report.get("body"))
+    items, _proposers = _nouns(report.get("body"), report.get("kind"))
     return _("Report on the handling of the %(year)s %(items)s") % {"year": report.get("year"), "items": items}

@@ -193,10 +193,17 @@ def report_subtitle(report: dict) -> str:
 
 
 def report_title(report: dict) -> str:
+    """District, year, body and, for a report of one kind (community opinions, city items), that kind."""
     from districts.models import Body
+    from proposals.models import Kind
 
-    return _("%(district)s %(year)s %(body)s: yearly figures") % {
+    values = {
         "district": report.get("district_name") or report.get("district", ""),
         "year": report.get("year", ""),
         "body": Body(report["body"]).label if report.get("body") in Body.values else report.get("body", ""),
     }
+    kind = report.get("kind")
+    if kind:
+        values["kind"] = Kind(kind).label if kind in Kind.values else kind
+        return _("%(district)s %(year)s %(body)s, %(kind)s: yearly figures") % values
+    return _("%(district)s %(year)s %(body)s: yearly figures") % values

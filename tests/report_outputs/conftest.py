@@ -113,11 +113,12 @@ def sent_reply(assignment, code, sent_on):
     )
 
 
-def feedback(item, proposer, rating_code, *, agrees=True, praised=False, on=dt.date(2026, 6, 10), comment=""):
+def feedback(item, proposer, rating_code, *, agrees=True, praised=False, on=dt.date(2026, 6, 10), comment="", round=1):
     scale = BodySetting.objects.get(district=item.district, body="cppcc").rating_scale
     return Feedback.objects.create(
         item=item,
         proposer=proposer,
+        round=round,
         rating=scale.values.get(code=rating_code),
         agrees=agrees,
         praised=praised,

@@ -8,12 +8,16 @@ import pytest
 from django.utils import translation
 from docx import Document
 
+from proposals.models import Item
 from reports import exports
+from reports.annual import annual_report
 from reports.bulletin import bulletin_sections, status_bulletin
 from reports.exports import docx as docx_export
 from reports.units import replies_by_month, unit_statistics, units_table
+from tests.factories import ItemFactory, ProposerFactory, UnitFactory
+from workflow.models import Assignment
 
-from .conftest import AS_OF, busy_units
+from .conftest import AS_OF, assign, at, busy_units, feedback, obligation
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +72,23 @@ def test_unit_rows_hold_outcomes_ratings_disagreements_praise_and_contact_change
     assert (rows["教育局"].disagreements, rows["经委"].disagreements) == (1, 0)
     assert (rows["经委"].praised, rows["教育局"].praised) == (1, 0)
     assert (rows["经委"].contact_changes, rows["科委"].contact_changes) == (1, 0)
+
+
+def test_unit_ratings_take_one_rating_per_item_as_the_yearly_report(district, unit_work, proposer):
+    # 0003's member disagreed: a re-handling round opens, and the round-1 rating still counts until a new one.
+    Item.objects.filter(number="0003").update(round=2)
+    # 0001 has two proposers who rate differently: the later rating counts, once.
+    first = Item.objects.get(number="0001")
+    feedback(first, ProposerFactory(district=district), "fair", on=dt.date(2026, 6, 12))
+    # A rating given after the report's date does not count yet.
+    feedback(first, proposer, "poor", on=dt.date(2026, 7, 2), round=2)
+
+    _stats, rows = _rows(district)
+    assert rows["经委"].ratings == {"good": 0, "fair": 1, "average": 0, "poor": 0}
+    assert rows["教育局"].ratings == {"good": 0, "fair": 0, "average": 1, "poor": 0}
+    report = annual_report(district=district, year=2026, body="cppcc", as_of=AS_OF)
+    by_unit = {code: sum(r.ratings[code] for r in _stats.rows) for code in ("good", "fair", "average", "poor")}
+    assert by_unit == {r["code"]: r["count"] for r in report["ratings"]}
 
 
 def test_unit_table_exports_as_numbers(district, unit_work):
@@ -126,6 +147,31 @@ def test_bulletin_lists_disagreements_and_units_with_nothing_overdue(district, u
         ("0003", ["教育局"], "未解决实际问题")
     ]
     assert [str(u) for u in bulletin.clean_units] == ["教育局"]
+
+
+def test_bulletin_units_with_nothing_overdue_had_work_in_the_period(district, unit_work):
+    registered = {"district": district, "review": Item.Review.REGISTERED, "state": Item.State.HANDLING}
+    # 民政局 returned its only item during the period, on time.
+    returned = UnitFactory(district=district, name="区民政局", short_name="民政局")
+    item = ItemFactory(number="0004", **registered)
+    a = assign(
+        item, returned, state=Assignment.State.RETURNED, returned_at=at(dt.date(2026, 4, 2)), return_reason="无关"
+    )
+    obligation(item, a, "acceptance", dt.date(2026, 4, 3), done_on=dt.date(2026, 4, 2), on_time=True)
+    # 财政局 finished all its work before the period.
+    done = UnitFactory(district=district, name="区财政局", short_name="财政局")
+    item = ItemFactory(number="0005", **registered)
+    a = assign(item, done)
+    obligation(item, a, "acceptance", dt.date(2026, 2, 8), done_on=dt.date(2026, 2, 3), on_time=True)
+    obligation(item, a, "reply", dt.date(2026, 5, 10), done_on=dt.date(2026, 3, 20), on_time=True)
+    # 卫健委 has an assignment but nothing owed in the period.
+    assign(
+        ItemFactory(number="0006", **registered), UnitFactory(district=district, name="区卫健委", short_name="卫健委")
+    )
+
+    bulletin = _bulletin(district)
+    assert [str(u) for u in bulletin.clean_units] == ["教育局"]
+    assert bulletin_sections(bulletin)[3][1] == "教育局"
 
 
 def test_a_bulletin_of_an_earlier_period_is_the_same_after_later_work(district, unit_work):
