@@ -1,8 +1,9 @@
 """The filters of the item list (`/items/`): they narrow what `visible_items` gives, never widen it.
 
-Each filter reads the annotations of `workflow.selectors.annotate_progress` (stage, waiting_on,
-is_overdue, earliest_due_on), so the list and the item page agree on where an item stands. A
-bad value is a form error shown on the page, not an exception.
+Each filter reads the annotations of `workflow.selectors.annotate_progress` (stage, is_overdue,
+earliest_due_on), so the list and the item page agree on where an item stands; "waiting on me"
+reads each role's own facts through the same selectors' conditions (`waiting_on_me`). A bad
+value is a form error shown on the page, not an exception.
 """
 
 import django_filters
@@ -16,9 +17,14 @@ from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
 from .deadlines import OPEN
-from .models import Obligation, Reply
+from .models import Feedback, Obligation, Reply
+from .models.deadlines import ObligationKind
 from .progress_labels import STAGES
-from .selectors import unit_items
+from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items, visible_replies
+from .services.replies import IN_APPROVAL, REPLY_KINDS
+
+# Obligations a reply in the approval chain answers: the reply's, and the progress report's (the second reply).
+ANSWERED_BY_A_REPLY = [*REPLY_KINDS, ObligationKind.FOLLOW_UP]
 
 # Sort keys, each ending on the primary key so that equal rows keep one order across pages.
 # The earliest open due date first puts overdue items first (they are due before today); items
@@ -35,28 +41,73 @@ SORT_CHOICES = [
 ]
 
 
+def _office_waits(district_id, replies) -> Q:
+    """The office's own work in its district: review, assignment, reassignment, reviewing a reply."""
+    work = (
+        Q(state__in=[Item.State.RECEIVED, Item.State.REGISTERED])
+        | awaits_reassignment()
+        | reply_awaits(replies, Reply.State.AWAITING_OFFICE)
+    )
+    return Q(district_id=district_id) & work
+
+
+def _leader_waits(user) -> Q:
+    """Replies of the units `user` is responsible for awaiting their sign-off."""
+    signoffs = Reply.objects.filter(
+        assignment__item=OuterRef("pk"),
+        assignment__unit__responsible_leader=user,
+        round=OuterRef("round"),
+        state=Reply.State.AWAITING_LEADER,
+    )
+    return Q(Exists(signoffs))
+
+
+def _unit_waits(unit_ids) -> Q:
+    """What the units owe on an item being handled or followed up.
+
+    An open obligation of theirs (acceptance, consultation, opinion, reply, progress report) — but
+    not a reply or a progress report whose reply is already in the approval chain: from the head on,
+    the reply waits on its approvers (on the unit's own head: its reply awaiting the head). And a
+    closing report after their second reply, which no obligation dates.
+    """
+    own_replies = Reply.objects.filter(assignment__unit_id__in=unit_ids)
+    in_approval = Reply.objects.filter(
+        assignment=OuterRef("assignment"), round=OuterRef("round"), state__in=IN_APPROVAL
+    )
+    answered = Q(kind__in=ANSWERED_BY_A_REPLY) & Q(Exists(in_approval))
+    owed = Obligation.objects.filter(OPEN, item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
+    handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
+    return (
+        handling & Q(Exists(owed))
+        | reply_awaits(own_replies, Reply.State.AWAITING_HEAD)
+        | closing_report_due(own_replies)
+    )
+
+
+def _proposer_waits(proposer_id) -> Q:
+    """A replied item on whose current round this proposer has not given feedback (a merged item's too)."""
+    given = Feedback.objects.filter(item=OuterRef("pk"), round=OuterRef("round"), proposer_id=proposer_id)
+    return Q(state=Item.State.REPLIED) & ~Q(Exists(given))
+
+
 def waiting_on_me(user) -> Q | None:
     """What "waiting on me or my unit" means for each role `user` holds; None if no role waits.
 
-    The office: items waiting on the office. A leader: replies awaiting the sign-off of the
-    units they are responsible for. A unit: items waiting on a handling unit (or its head) on
-    which the unit itself still owes something (an open deadline). A proposer: their feedback.
+    Each role's own facts, not the item's single `waiting_on` label, which shows one step of work
+    going on in parallel (a returned co-unit and the lead's reply, two split leads). The office:
+    items to review or assign, a returned assignment to reassign, any reply awaiting its review. A
+    leader: replies awaiting the sign-off of the units they are responsible for. A unit (handler
+    or head): what it owes (`_unit_waits`). A proposer: their feedback on the current round.
     """
     condition = None
     unit_ids = set()
     for m in active_memberships(user):
         if m.role == Role.OFFICE:
-            mine = Q(waiting_on="office")
+            mine = _office_waits(m.district_id, visible_replies(user))
         elif m.role == Role.LEADER:
-            signoffs = Reply.objects.filter(
-                assignment__item=OuterRef("pk"),
-                assignment__unit__responsible_leader=user,
-                round=OuterRef("round"),
-                state=Reply.State.AWAITING_LEADER,
-            )
-            mine = Q(waiting_on="leader") & Q(Exists(signoffs))
+            mine = _leader_waits(user)
         elif m.role == Role.PROPOSER:
-            mine = Q(waiting_on="proposer")
+            mine = _proposer_waits(m.proposer_id)
         elif m.role in UNIT_ROLES:
             unit_ids.add(m.unit_id)
             continue
@@ -64,8 +115,7 @@ def waiting_on_me(user) -> Q | None:
             continue
         condition = mine if condition is None else condition | mine
     if unit_ids:
-        owed = Obligation.objects.filter(OPEN, item=OuterRef("pk"), unit_id__in=unit_ids)
-        mine = Q(waiting_on__in=["unit", "unit_head"]) & Q(Exists(owed))
+        mine = _unit_waits(unit_ids)
         condition = mine if condition is None else condition | mine
     return condition
 

@@ -16,7 +16,7 @@ from proposals.models import Attachment, Item, ItemProposer
 
 from .deadlines import with_deadlines
 from .errors import item_not_found
-from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
+from .models import Assignment, ClosingReport, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 
 
 def unit_items(unit_id):
@@ -84,10 +84,37 @@ def _scoped(user):
 
 # What an item in the workflow waits for, and on whom, in order of precedence.
 _OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+_HANDLING = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
 
 
 def _reply_in(replies, state):
     return Exists(replies.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state=state))
+
+
+def reply_awaits(replies, state) -> Q:
+    """A filter on Item: one of `replies` of the item's current round is at approval step `state`."""
+    return _HANDLING & Q(_reply_in(replies, state))
+
+
+def awaits_reassignment() -> Q:
+    """A filter on Item: a returned assignment the office has not handed on yet, while the item is handled.
+
+    Only while handled (as `assignment.awaiting_reassignment`): the office can no longer reassign once
+    the item is replied.
+    """
+    returned = Assignment.objects.filter(item=OuterRef("pk"), state=Assignment.State.RETURNED, replaced_by__isnull=True)
+    return Q(state=Item.State.HANDLING) & Q(Exists(returned))
+
+
+def closing_report_due(replies) -> Q:
+    """A filter on Item: followed up, and a lead unit that sent its second reply (两次答复) owes its closing report.
+
+    `replies`: whose second replies count (a unit's "waiting on me" passes its own). As
+    `closing.submit_closing_report`, the report follows the second reply.
+    """
+    reports = ClosingReport.objects.filter(assignment=OuterRef("assignment"))
+    seconds = replies.filter(assignment__item=OuterRef("pk"), kind=Reply.Kind.SECOND, state=Reply.State.SENT)
+    return Q(state=Item.State.FOLLOWING_UP) & Q(Exists(seconds.filter(~Exists(reports))))
 
 
 def _waits(replies):
@@ -95,34 +122,31 @@ def _waits(replies):
 
     `replies` are those the reader may see: a draft's approval step (a leader's sign-off tells a
     留作参考 outcome) is not told to co-units and proposers, who see "the reply" until it is sent.
+    One label per item: work going on in parallel (a returned co-unit awaiting reassignment while
+    the lead's reply is approved, two split leads at different steps) shows its first match only,
+    so "waiting on me" (`filters.waiting_on_me`) reads each role's own facts, not this label.
     """
     assignments = Assignment.objects.filter(item=OuterRef("pk"))
-    handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
     return [
         (Q(state=Item.State.RECEIVED), "review", "office"),
         (Q(state=Item.State.REGISTERED), "assignment", "office"),
         (Q(state=Item.State.REPLIED), "feedback", "proposer"),
-        (
-            # Only while handled: the office can no longer reassign once the item is replied.
-            Q(state=Item.State.HANDLING)
-            & Q(Exists(assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True))),
-            "reassignment",
-            "office",
-        ),
-        (handling & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
-        (handling & Q(_reply_in(replies, Reply.State.AWAITING_HEAD)), "head_approval", "unit_head"),
-        (handling & Q(_reply_in(replies, Reply.State.AWAITING_LEADER)), "leader_signoff", "leader"),
-        (handling & Q(_reply_in(replies, Reply.State.AWAITING_OFFICE)), "office_review", "office"),
+        (_HANDLING & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
+        (reply_awaits(replies, Reply.State.AWAITING_HEAD), "head_approval", "unit_head"),
+        (reply_awaits(replies, Reply.State.AWAITING_LEADER), "leader_signoff", "leader"),
+        (reply_awaits(replies, Reply.State.AWAITING_OFFICE), "office_review", "office"),
+        (awaits_reassignment(), "reassignment", "office"),
+        (closing_report_due(replies), "closing_report", "unit"),
         (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
         # A consultation or a co-unit's opinion is owed only while the item is handled, and an
         # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).
         (
-            handling & Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
+            _HANDLING & Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
             "consultation",
             "unit",
         ),
         (
-            handling & Q(Exists(assignments.filter(role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES))),
+            _HANDLING & Q(Exists(assignments.filter(role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES))),
             "co_opinion",
             "unit",
         ),
@@ -197,15 +221,19 @@ REPLY_DRAFT_ACTIONS = (
     "reply.signed_off",
     "reply.sent_back",
 )
+# A co-unit's opinion goes to the lead unit (`_opinion_scope`): that it was sent, or waived and why,
+# is not the proposers' to read.
+OPINION_ACTIONS = ("opinion.submitted", "opinion.waived")
 
 
 def visible_events(user):
     """Timeline events `user` may read: as for items, but another unit's reply drafts stay hidden.
 
     Co-units and proposers learn that a reply was sent, not how it was drafted and approved;
-    co-units don't learn the proposer's feedback either.
+    co-units don't learn the proposer's feedback either, nor proposers the co-units' opinions.
     """
     drafts = Q(action__in=REPLY_DRAFT_ACTIONS)
+    opinions = Q(action__in=OPINION_ACTIONS)
 
     def part(m):
         if _district_role(m):
@@ -213,7 +241,7 @@ def visible_events(user):
         if m.role in UNIT_ROLES:
             return Q(item_id__in=unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
         if m.role == Role.PROPOSER:
-            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts
+            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts & ~opinions
         return None
 
     scope = _role_scope(user, part)

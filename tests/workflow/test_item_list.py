@@ -203,6 +203,105 @@ def test_waiting_on_the_leader_and_on_the_proposer(client, world, office, handle
     assert numbers(get(client, handler, "?mine=on")) == []  # the unit waits for nobody's feedback
 
 
+def test_a_lead_unit_sees_its_consultation_while_a_returned_co_unit_awaits_reassignment(
+    client, registered, office, unit, co_unit, handler, co_handler, head, leader
+):
+    """Work in parallel: the office owes the reassignment while the lead unit, its head and the leader
+    each owe their own step; every one of them finds the item waiting on them."""
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.return_assignment(actor=co_handler, now=NOW, assignment=co, reason="不属于本单位职责")
+    assert numbers(get(client, handler, "?mine=on")) == ["0001"]  # its consultation
+    assert numbers(get(client, office, "?mine=on")) == ["0001"]  # the reassignment
+    consult(lead, handler, NOW)
+    draft = replies.draft_reply(
+        actor=handler, now=NOW, assignment=lead, text="留作参考", category=category("cppcc", "C"), signer="主任"
+    )
+    replies.submit_reply(actor=handler, now=NOW, reply=draft)
+    assert numbers(get(client, head, "?mine=on")) == ["0001"]  # its approval
+    assert numbers(get(client, leader, "?mine=on")) == []
+    replies.approve_reply(actor=head, now=NOW, reply=draft)
+    assert numbers(get(client, leader, "?mine=on")) == ["0001"]  # its sign-off
+    assert numbers(get(client, head, "?mine=on")) == numbers(get(client, handler, "?mine=on")) == []
+    assert numbers(get(client, office, "?mine=on")) == ["0001"]  # still the reassignment
+
+
+def test_split_leads_each_wait_on_their_own_approver(
+    client, registered, office, district, unit, other_unit, handler, other_handler, head, leader
+):
+    """分办: one lead's reply awaits the office, the other's its head; both find the item waiting on them."""
+    other_head = UserFactory(username="other_head")
+    MembershipFactory(user=other_head, role=Role.UNIT_HEAD, district=district, unit=other_unit)
+    first, second = assign.assign_units(
+        actor=office, now=NOW, item=registered, lead_units=[unit, other_unit], split=True
+    )
+    drafts = []
+    for assignment, unit_handler, code in ((first, handler, "A"), (second, other_handler, "C")):
+        assign.accept_assignment(actor=unit_handler, now=NOW, assignment=assignment)
+        consult(assignment, unit_handler, NOW)
+        draft = replies.draft_reply(
+            actor=unit_handler,
+            now=NOW,
+            assignment=assignment,
+            text="答复",
+            category=category("cppcc", code),
+            signer="主任",
+        )
+        drafts.append(replies.submit_reply(actor=unit_handler, now=NOW, reply=draft))
+    replies.approve_reply(actor=head, now=NOW, reply=drafts[0])
+    assert numbers(get(client, office, "?mine=on")) == ["0001"]  # the first lead's reply to review
+    assert numbers(get(client, other_head, "?mine=on")) == ["0001"]  # the second lead's reply to approve
+    assert numbers(get(client, head, "?mine=on")) == []  # its reply is with the office
+    replies.approve_reply(actor=other_head, now=NOW, reply=drafts[1])
+    assert numbers(get(client, leader, "?mine=on")) == ["0001"]
+    assert numbers(get(client, office, "?mine=on")) == ["0001"]
+    assert numbers(get(client, other_head, "?mine=on")) == numbers(get(client, other_handler, "?mine=on")) == []
+
+
+def test_after_the_second_reply_the_closing_report_waits_on_the_lead_unit(
+    client, accepted, office, handler, head, proposer_user
+):
+    from workflow.models import Reply
+    from workflow.services import closing, feedback
+
+    from .flow import reply as send
+
+    item = accepted.item
+    consult(accepted, handler, NOW)
+    send(accepted, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=item, agrees=True)
+    send(
+        accepted, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW,
+        kind=Reply.Kind.SECOND,
+    )  # fmt: skip
+    response = get(client, handler, "?mine=on")
+    assert numbers(response) == ["0001"]
+    assert response.context["rows"][0][2] == "The closing report after the second reply"
+    closing.submit_closing_report(actor=handler, now=NOW, assignment=accepted, text="已建成两处养老驿站")
+    assert numbers(get(client, handler, "?mine=on")) == []
+
+
+def test_a_merged_items_proposer_no_longer_waits_once_their_feedback_is_in(
+    client, office, proposer, proposer_user, district, unit, handler, head
+):
+    from workflow.services import feedback
+
+    from .flow import reply as send
+
+    wang = ProposerFactory(district=district, name="王委员")
+    target = receive(office, wang, now=NOW, number="0001", title="关于优化公交线路的提案")
+    merged = receive(office, proposer, now=NOW, number="0002", title="关于增加公交班次的提案")
+    intake.merge_item(actor=office, now=NOW, item=merged, into=target)
+    intake.register_item(actor=office, now=NOW, item=target)
+    (lead,) = assign.assign_units(actor=office, now=NOW, item=target, lead_units=[unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    consult(lead, handler, NOW)
+    send(lead, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW)
+    assert numbers(get(client, proposer_user, "?mine=on")) == ["0001"]
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=target, agrees=True)
+    assert numbers(get(client, proposer_user, "?mine=on")) == []  # still replied: 王委员's feedback is owed
+
+
 def test_waiting_on_me_is_not_offered_to_a_city_admin(client, world, city_admin):
     fields = get(client, city_admin).context["filters"].form.fields
     assert "mine" not in fields and "unit" not in fields
@@ -334,6 +433,19 @@ def test_the_list_costs_the_same_queries_for_one_item_or_thirty(client, district
     _handled_items(district, office, 29, "L")
     large, response = _list_queries(client, office, query)
     assert small == large == LIST_QUERIES
+    assert len(response.context["rows"]) == 30
+
+
+def test_waiting_on_me_costs_the_same_queries_for_one_item_or_thirty(client, district, office, proposer):
+    """The office's own work (here the items it received) is read in the one list query, however many."""
+    _handled_items(district, office, 1, "S")
+    ItemFactory(district=district, lead_proposer=proposer)
+    small, _response = _list_queries(client, office, "?year=&mine=on")
+    _handled_items(district, office, 29, "L")
+    for _n in range(29):
+        ItemFactory(district=district, lead_proposer=proposer)
+    large, response = _list_queries(client, office, "?year=&mine=on")
+    assert small == large
     assert len(response.context["rows"]) == 30
 
 

@@ -224,6 +224,33 @@ def test_the_timeline_reads_in_the_readers_language(client, sent, office):
     assert "收到建议提案" in chinese and "Item received" not in chinese
 
 
+def test_the_proposer_is_not_told_why_the_office_waived_a_co_units_opinion(client, handled, office, proposer_user):
+    _lead, co = handled
+    opinions.waive_opinion(actor=office, now=NOW, assignment=co, reason="民政局内部意见分歧，区府办决定免于会办")
+    assert "The office waived the opinion of 民政局" in text(page(client, office, co.item))
+    proposer_page = text(page(client, proposer_user, co.item))
+    assert "民政局内部意见分歧" not in proposer_page and "opinion.waived" not in proposer_page
+
+
+def test_the_page_says_the_closing_report_is_owed_after_the_second_reply(
+    client, handled, office, handler, head, co_handler, proposer_user
+):
+    from workflow.services import feedback
+
+    lead, co = handled
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
+    consult(lead, handler, NOW)
+    reply(lead, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=lead.item, agrees=True)
+    reply(
+        lead, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW,
+        kind=Reply.Kind.SECOND,
+    )  # fmt: skip
+    handler_page = text(page(client, handler, lead.item))
+    assert "The closing report after the second reply" in handler_page
+    assert "Follow-up until the outcome is delivered" not in handler_page
+
+
 def test_a_notifications_link_opens_the_page_for_its_recipient(
     client, handled, office, handler, head, co_handler, proposer_user, django_capture_on_commit_callbacks
 ):

@@ -111,6 +111,26 @@ def test_the_timeline_hides_the_lead_units_draft_steps_from_co_units_and_propose
     assert not visible_events(AnonymousUser()).exists()
 
 
+def test_the_timeline_hides_the_co_units_opinions_from_proposers(
+    registered, office, unit, co_unit, other_unit, handler, co_handler, proposer_user
+):
+    """An opinion is written for the lead unit (`_opinion_scope`): nor its sending nor the office's waiver reason
+    is the proposers' to read."""
+    from workflow.services import opinions
+
+    _lead, co, waived = assign.assign_units(
+        actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit, other_unit]
+    )
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
+    opinions.waive_opinion(actor=office, now=NOW, assignment=waived, reason="科委内部意见分歧，免于会办")
+    both = {"opinion.submitted", "opinion.waived"}
+    for reader in (office, handler):
+        assert both <= actions(visible_events(reader).filter(item=registered))
+    proposer_sees = actions(visible_events(proposer_user).filter(item=registered))
+    assert "item.assigned" in proposer_sees and not both & proposer_sees
+
+
 def test_the_proposers_feedback_is_on_the_timeline_of_those_who_read_feedback_only(
     handled, registered, office, handler, head, co_handler, proposer_user
 ):
@@ -203,6 +223,49 @@ def test_a_returned_co_unit_no_longer_waits_on_the_office_once_the_item_is_follo
     feedback.record_feedback(actor=proposer_user, now=NOW, item=registered, agrees=True)
     got = row(office, registered)
     assert (got.stage, got.waits_for, got.waiting_on) == (Item.State.FOLLOWING_UP, "follow_up", "unit")
+
+
+def test_the_reply_steps_are_told_before_a_returned_co_units_reassignment(
+    registered, office, unit, co_unit, handler, co_handler, head
+):
+    lead, co = assign.assign_units(actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit])
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.return_assignment(actor=co_handler, now=NOW, assignment=co, reason="非本单位职责")
+    consult(lead, handler, NOW)
+    assert row(office, registered).waits_for == "reassignment"
+    draft = replies.draft_reply(actor=handler, now=NOW, assignment=lead, text="答复", category=category("cppcc", "A"))
+    replies.submit_reply(actor=handler, now=NOW, reply=draft)
+    assert (row(office, registered).waits_for, row(office, registered).waiting_on) == ("head_approval", "unit_head")
+    replies.approve_reply(actor=head, now=NOW, reply=draft)
+    assert (row(office, registered).waits_for, row(office, registered).waiting_on) == ("office_review", "office")
+
+
+def test_after_the_second_reply_an_item_waits_for_the_closing_report(accepted, office, handler, head, proposer_user):
+    from workflow.models import Reply
+    from workflow.services import closing, feedback
+
+    item = accepted.item
+    consult(accepted, handler, NOW)
+    send(accepted, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=item, agrees=True)
+    assert row(office, item).waits_for == "follow_up"
+    second = replies.draft_reply(
+        actor=handler,
+        now=NOW,
+        assignment=accepted,
+        kind=Reply.Kind.SECOND,
+        text="已建成",
+        category=category("cppcc", "A"),
+    )
+    replies.submit_reply(actor=handler, now=NOW, reply=second)
+    assert (row(office, item).waits_for, row(proposer_user, item).waits_for) == ("head_approval", "follow_up")
+    replies.approve_reply(actor=head, now=NOW, reply=second)
+    replies.send_reply(actor=office, now=NOW, reply=second)
+    for reader in (office, handler, proposer_user):
+        got = row(reader, item)
+        assert (got.stage, got.waits_for, got.waiting_on) == (Item.State.FOLLOWING_UP, "closing_report", "unit")
+    closing.submit_closing_report(actor=handler, now=NOW, assignment=accepted, text="已建成两处养老驿站")
+    assert (row(office, item).stage, row(office, item).waits_for) == (Item.State.CLOSED, "")
 
 
 def test_overdue_items_are_flagged(lead, office):
