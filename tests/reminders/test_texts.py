@@ -37,7 +37,7 @@ def test_a_reminder_is_in_chinese_with_number_title_what_date_and_link(
         "今日到期：0042号《关于加强社区养老服务的建议》的“答复”今天（2026-10-09）到期。"
         f"https://jianyi.example.cn/items/{item.pk}/"
     )
-    assert message.subject.startswith("今日到期")
+    assert message.subject == "今日到期：0042 关于加强社区养老服务的建议"  # a Chinese colon in Chinese
 
 
 def test_an_escalation_names_the_unit_and_the_days_overdue(

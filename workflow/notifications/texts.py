@@ -75,7 +75,7 @@ def render(notification) -> Message:
             return _render_summary(notification)
         values = _values(notification)
         body = str(_BODIES[notification.kind]) % values
-        subject = f"{notification.get_kind_display()}: {values['number']} {values['title']}"
+        subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
         sms_params = {key: values[key] for key in ("number", "what", "due", "days", "unit", "date")}
         sms_params["title"] = values["title"][:SMS_TITLE_CHARS]
         return Message(subject, body, _sms_template(notification.kind), sms_params)
