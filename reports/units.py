@@ -53,7 +53,7 @@ class UnitRow:
     replies_on_time: int = 0
     replies_late: int = 0
     overdue_now: int = 0
-    longest_delay: int | None = None  # days past due of the oldest open obligation on `as_of`
+    longest_delay: int | None = None  # days past due of the oldest open obligation on `as_of`, the report date
     outcomes: dict = field(default_factory=dict)  # outcome code → items
     ratings: dict = field(default_factory=dict)  # rating code → items
     disagreements: int = 0
@@ -183,7 +183,7 @@ def units_table(stats: UnitStatistics) -> Table:
         Column(_("Co-unit opinions late"), COUNT),
         Column(_("Replies on time"), COUNT),
         Column(_("Replies late"), COUNT),
-        Column(_("Overdue now"), COUNT),
+        Column(_("Overdue on the report date"), COUNT),
         Column(_("Longest delay (days)"), COUNT),
     ]
     columns += [Column(f"{o.code} {o.label}", COUNT) for o in stats.outcomes]

@@ -96,7 +96,7 @@ def test_unit_table_exports_as_numbers(district, unit_work):
     sheet = openpyxl.load_workbook(io.BytesIO(exports.render_tables("units", [table], "xlsx"))).active
     header = [c.value for c in sheet[1]]
     kewei = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "科委")
-    assert kewei[header.index("Overdue now")] == 1 and kewei[header.index("Longest delay (days)")] == 10
+    assert kewei[header.index("Overdue on the report date")] == 1 and kewei[header.index("Longest delay (days)")] == 10
     assert "A 解决或采纳" in header and "较好" in header
     csv_text = exports.render_tables("units", [table], "csv").decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("经委,1,0,1,0,1,1,0")
