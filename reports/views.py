@@ -89,7 +89,10 @@ def _chart_data(report, stats, months):
             "series": [
                 {"label": _("Items led"), "data": [r.led for r in stats.rows if r.led or r.co]},
                 {"label": _("Items co-handled"), "data": [r.co for r in stats.rows if r.led or r.co]},
-                {"label": _("Overdue on the report date"), "data": [r.overdue_now for r in stats.rows if r.led or r.co]},
+                {
+                    "label": _("Overdue on the report date"),
+                    "data": [r.overdue_now for r in stats.rows if r.led or r.co],
+                },
             ],
         },
     }

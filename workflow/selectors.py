@@ -230,7 +230,9 @@ def visible_events(user):
     """Timeline events `user` may read: as for items, but another unit's reply drafts stay hidden.
 
     Co-units and proposers learn that a reply was sent, not how it was drafted and approved;
-    co-units don't learn the proposer's feedback either, nor proposers the co-units' opinions.
+    co-units don't learn the proposer's feedback either; a co-unit's opinion events (sent, or
+    waived and why) go where the opinion goes (`_opinion_scope`): not to proposers nor to the
+    other co-units.
     """
     drafts = Q(action__in=REPLY_DRAFT_ACTIONS)
     opinions = Q(action__in=OPINION_ACTIONS)
@@ -239,7 +241,9 @@ def visible_events(user):
         if _district_role(m):
             return Q(item__district_id=m.district_id)
         if m.role in UNIT_ROLES:
-            return Q(item_id__in=unit_items(m.unit_id)) & (~drafts | Q(assignment__unit_id=m.unit_id))
+            own = Q(assignment__unit_id=m.unit_id)
+            leads = Q(item_id__in=_led_items(m.unit_id))
+            return Q(item_id__in=unit_items(m.unit_id)) & (~drafts | own) & (~opinions | own | leads)
         if m.role == Role.PROPOSER:
             return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts & ~opinions
         return None

@@ -131,6 +131,24 @@ def test_the_timeline_hides_the_co_units_opinions_from_proposers(
     assert "item.assigned" in proposer_sees and not both & proposer_sees
 
 
+def test_a_co_unit_reads_its_own_opinion_events_not_another_co_units(
+    registered, office, unit, co_unit, other_unit, co_handler, other_handler
+):
+    """As `_opinion_scope`: the office, the lead units and the co-unit itself read an opinion, not a fellow co-unit."""
+    from workflow.services import opinions
+
+    _lead, co, waived = assign.assign_units(
+        actor=office, now=NOW, item=registered, lead_units=[unit], co_units=[co_unit, other_unit]
+    )
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
+    opinions.waive_opinion(actor=office, now=NOW, assignment=waived, reason="科委内部意见分歧，免于会办")
+    co_sees = actions(visible_events(co_handler).filter(item=registered))
+    other_sees = actions(visible_events(other_handler).filter(item=registered))
+    assert "opinion.submitted" in co_sees and "opinion.waived" not in co_sees
+    assert "opinion.waived" in other_sees and "opinion.submitted" not in other_sees
+
+
 def test_the_proposers_feedback_is_on_the_timeline_of_those_who_read_feedback_only(
     handled, registered, office, handler, head, co_handler, proposer_user
 ):
