@@ -102,7 +102,7 @@ def awaits_reassignment() -> Q:
     Only while handled (as `assignment.awaiting_reassignment`): the office can no longer reassign once
     the item is replied.
     """
-    returned = Assignment.objects.filter(item=OuterRef("pk"), state=Assignment.State.RETURNED, replaced_by__isnull=True)
+    returned = Assignment.objects.filter(Assignment.AWAITING_REASSIGNMENT, item=OuterRef("pk"))
     return Q(state=Item.State.HANDLING) & Q(Exists(returned))
 
 

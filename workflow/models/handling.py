@@ -34,6 +34,8 @@ class Assignment(models.Model):
     # The unit still has its part to do. Done is final: an opinion sent or waived, the item
     # closed, or past handling imported (which brings no opinion rows).
     OPEN_STATES = (State.PENDING, State.ACCEPTED)
+    # Returned and not yet handed to another unit (`assignment.reassign` links the new one).
+    AWAITING_REASSIGNMENT = Q(state=State.RETURNED, replaced_by__isnull=True)
 
     item = models.ForeignKey("proposals.Item", models.PROTECT, related_name="assignments", verbose_name=_("item"))
     unit = models.ForeignKey(HandlingUnit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))

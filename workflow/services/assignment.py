@@ -29,7 +29,7 @@ def _open_clocks(assignment, now):
 
 def awaiting_reassignment(item):
     """Returned assignments the office has not handed to another unit yet (`reassign` links the new one)."""
-    return item.assignments.filter(state=Assignment.State.RETURNED, replaced_by__isnull=True)
+    return item.assignments.filter(Assignment.AWAITING_REASSIGNMENT)
 
 
 def _check_units(item, units):
