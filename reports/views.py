@@ -22,6 +22,7 @@ from .bulletin import bulletin_sections, status_bulletin
 from .charts import PALETTE
 from .exports import docx as docx_export
 from .exports import draft
+from .exports.pdf import MissingFont
 from .exports.tables import annual_tables, display_rows, figure_labels, report_subtitle, summary_rows
 from .forms import BulletinForm, ReportForm
 from .units import replies_by_month, unit_statistics, units_table
@@ -70,6 +71,11 @@ def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
 def _no_file(error: WorkflowError) -> HttpResponse:
     """A file that cannot be made (the district has no scheme yet): 404 saying why, as plain text."""
     return HttpResponseNotFound(error.message, content_type="text/plain; charset=utf-8")
+
+
+def _no_font(error: MissingFont) -> HttpResponse:
+    """A PDF the server cannot make (no CJK font installed): 503 saying what to install, as plain text."""
+    return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
 
 
 def _chart_data(report, stats, months):
@@ -146,6 +152,8 @@ def annual_export(request, fmt):
         data = exports.render(report, fmt, table=table)
     except exports.UnknownFormat as error:
         raise Http404(str(error)) from error
+    except MissingFont as error:
+        return _no_font(error)
     return _attachment(data, fmt, exports.filename(report, fmt, table=table))
 
 
@@ -180,7 +188,11 @@ def units_export(request, fmt):
     kind = Kind(scope["kind"]) if scope["kind"] else None
     title = " ".join(str(part) for part in (district.name, scope["year"], kind and kind.label, table.title) if part)
     stem = "-".join(str(part) for part in (district.code, scope["year"], scope["body"], kind) if part)
-    return _attachment(exports.render_tables(title, [table], fmt), fmt, f"{stem}-units.{fmt}")
+    try:
+        data = exports.render_tables(title, [table], fmt)
+    except MissingFont as error:
+        return _no_font(error)
+    return _attachment(data, fmt, f"{stem}-units.{fmt}")
 
 
 def _bulletin(form, district):

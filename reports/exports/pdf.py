@@ -4,8 +4,12 @@ Under each of the yearly report's share tables (categories, outcomes, ratings) a
 chart of the same rows, in the page's colours (`pdf_charts`).
 
 fpdf2 is pure Python and needs no system library, so the file is made offline on the
-server; the font comes from Debian's fonts-noto-cjk (installed by `.ci/run` and the
-deployment notes). `REPORT_PDF_FONT` in settings may point at another TTF/OTF/TTC file.
+server; the font comes from Debian's fonts-noto-cjk (`make test` and `make run` install it
+with apt-get when it is missing, through `scripts/system-packages`; the Dockerfile installs
+it too). `REPORT_PDF_FONT` in settings may point at another TTF/OTF/TTC file. Without a font
+`font_file()` raises `MissingFont`, whose translated message says what to install: a PDF
+download answers 503 with it and the `annual_report` command stops with it. The other
+formats do not need the font.
 """
 
 import logging
@@ -36,15 +40,32 @@ FONT_CANDIDATES = (
 CHARTED_TABLES = ("categories", "outcomes", "ratings")
 
 
+class MissingFont(ImproperlyConfigured):
+    """No CJK font to embed: the server needs fonts-noto-cjk or a REPORT_PDF_FONT that exists."""
+
+
 @cache
 def font_file() -> tuple[str, int]:
+    """The font file and face to embed. Only a font found is cached: one installed later is found then."""
     configured = getattr(settings, "REPORT_PDF_FONT", "")
     candidates = ((configured, 0),) if configured else FONT_CANDIDATES
     for path, index in candidates:
         if Path(path).is_file():
             return path, index
-    raise ImproperlyConfigured(
-        "No CJK font for the PDF export: install Debian's fonts-noto-cjk or set REPORT_PDF_FONT to a TTF/OTF/TTC file."
+    if configured:
+        raise MissingFont(
+            _(
+                "The PDF cannot be made: the font file that REPORT_PDF_FONT names is not there. "
+                "The administrator can point REPORT_PDF_FONT at a TTF/OTF/TTC font with Chinese characters, "
+                "or install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk) and remove the setting."
+            )
+        )
+    raise MissingFont(
+        _(
+            "The PDF cannot be made: the server has no Chinese (CJK) font. "
+            "The administrator can install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk) "
+            "or set REPORT_PDF_FONT to a TTF/OTF/TTC font file. The other downloads work without it."
+        )
     )
 
 

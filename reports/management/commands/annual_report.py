@@ -53,10 +53,11 @@ class Command(BaseCommand):
             content = json.dumps(report, ensure_ascii=False, indent=2).encode()
         else:
             from reports.exports import UnknownFormat, render  # the export formats are optional for JSON users
+            from reports.exports.pdf import MissingFont
 
             try:
                 content = render(report, format, table=table)
-            except UnknownFormat as exc:
+            except (UnknownFormat, MissingFont) as exc:
                 raise CommandError(str(exc)) from exc
         if output is None:
             if format not in ("json", "csv") or (format == "csv" and not table):
