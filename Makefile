@@ -1,11 +1,13 @@
-# The quick start: `make run` serves the demo, `make test` runs the whole suite.
+# The quick start: `make run` serves the demo, `make test` runs the whole suite. Both install
+# the Debian packages they need when missing (scripts/system-packages, apt-get through sudo
+# when not root): `make test` Chromium and fonts-noto-cjk, `make run` the font for the PDF.
 # python3.11 where it is installed under that name, else python3 (pyproject.toml refuses other versions).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check messages compilemessages migrate demo clean
+.PHONY: install system-packages pdf-font run test lint check messages compilemessages migrate demo clean
 
 install: $(STAMP)
 
@@ -15,16 +17,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Chromium for the browser tests and fonts-noto-cjk for the PDF export: stops when they cannot be installed.
+system-packages:
+	@bash scripts/system-packages test
+
+# The PDF export's font only: warns and goes on when it cannot be installed (only the PDF download needs it).
+pdf-font:
+	@bash scripts/system-packages run
+
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 
-run: demo
+run: pdf-font demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
