@@ -60,6 +60,12 @@ def test_a_report_pdf_font_that_is_not_there_is_said_so(office_client, unit_work
     assert str(tmp_path) not in text  # no server path shown to the reader
 
 
+def test_the_message_is_in_chinese_for_a_chinese_reader(client, office, unit_work, no_font):
+    client.force_login(office)  # no language cookie: the site's default, Chinese
+    text = client.get(reverse("reports:annual_export", args=["pdf"]), QUERY).content.decode()
+    assert "中文字体" in text and "apt-get install fonts-noto-cjk" in text
+
+
 def test_the_command_stops_naming_the_fix(district, no_font, tmp_path):
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command(
