@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from districts.models import District  # noqa: E402
-from proposals.imports import run_import  # noqa: E402
+from imports.service import run_import  # noqa: E402
 from workflow.defaults import ensure_body_settings  # noqa: E402
 
 HEADER = ["案号", "标题", "类型", "年度", "届次", "提出人", "类别", "主办单位", "会办单位", "交办日期", "答复日期",

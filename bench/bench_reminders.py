@@ -31,10 +31,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from deadlines import calendar  # noqa: E402
 from districts.models import District, HandlingUnit, Membership, Role, User  # noqa: E402
-from workflow import calendar  # noqa: E402
-from workflow.models import Notification, Obligation  # noqa: E402
-from workflow.reminders import reminder_at, sweep  # noqa: E402
+from notifications.models import Notification  # noqa: E402
+from notifications.reminders import reminder_at, sweep  # noqa: E402
+from workflow.models import Obligation  # noqa: E402
 
 UNITS = 60
 ITEMS = 100_000
@@ -88,7 +89,7 @@ def generate(obligations, due):
 
 
 def timed_sweep(now):
-    with mock.patch("workflow.notifications.delivery.enqueue"), CaptureQueriesContext(connection) as queries:
+    with mock.patch("notifications.delivery.enqueue"), CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         result = sweep(now=now)
         elapsed = (time.perf_counter() - started) * 1000

@@ -28,8 +28,8 @@ django.setup()
 import chinese_calendar  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from workflow import calendar  # noqa: E402
-from workflow.models import CalendarYear, Holiday  # noqa: E402
+from deadlines import calendar  # noqa: E402
+from deadlines.models import CalendarYear, Holiday  # noqa: E402
 
 
 def seed_in_memory():

@@ -39,8 +39,12 @@ INSTALLED_APPS = [
     "axes",
     "districts",
     "proposals",
+    "deadlines",
     "workflow",
+    "notifications",
+    "imports",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "districts.context_processors.roles",
-                "workflow.notification_views.bell",
+                "notifications.views.bell",
             ],
         },
     },
@@ -241,7 +245,7 @@ if _quiet:
     SMS_QUIET_HOURS = tuple(_clock("SMS_QUIET_HOURS", part.strip()) for part in _quiet.split("-"))
 else:
     SMS_QUIET_HOURS = None
-SMS_BACKEND = env_str("SMS_BACKEND", "workflow.notifications.backends.ConsoleSMSBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.ConsoleSMSBackend")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY")
 if SMS_BACKEND.endswith("HTTPGatewaySMSBackend") and not SMS_GATEWAY_URL.startswith(("https://", "http://")):
@@ -257,10 +261,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.settle_feedback_windows",
         "schedule": crontab(hour=1, minute=30),
     },
-    "sweep-reminders": {"task": "workflow.tasks.sweep_reminders", "schedule": crontab(minute=REMINDER_TIME.minute)},
-    "dispatch-notifications": {"task": "workflow.tasks.dispatch_notifications", "schedule": 300.0},
+    "sweep-reminders": {
+        "task": "notifications.tasks.sweep_reminders",
+        "schedule": crontab(minute=REMINDER_TIME.minute),
+    },
+    "dispatch-notifications": {"task": "notifications.tasks.dispatch_notifications", "schedule": 300.0},
     "send-digests": {
-        "task": "workflow.tasks.send_digests",
+        "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=REMINDER_TIME.hour, minute=REMINDER_TIME.minute),
     },
 }

@@ -21,10 +21,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deadlines.models import ObligationKind
 from districts.models import Body, HandlingUnit
 from proposals.models import Item
 from workflow.models import Assignment, Event, Feedback, Obligation
-from workflow.models.deadlines import ObligationKind
 
 OFFICE_SEND_BACK = {"action": "reply.sent_back", "data__step": "awaiting_office"}
 

@@ -18,10 +18,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from districts.models import HandlingUnit, UnitContact
 from proposals.models import Item
 from workflow.models import Assignment, BodySetting, Obligation, Reply
-from workflow.models.deadlines import ObligationKind
 
 from .annual import default_as_of, end_of, latest_rating, no_scheme_error, report_kinds
 from .exports.tables import COUNT, Column, Table

@@ -64,9 +64,10 @@ def _migrations_data(request):
     if not _is_transactional(request):
         return
     request.getfixturevalue("transactional_db")
-    from workflow import calendar
+    from deadlines import calendar
+    from deadlines.models import CalendarYear
     from workflow.defaults import install_defaults
-    from workflow.models import CalendarYear, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
+    from workflow.models import OutcomeCategory, OutcomeScheme, RatingScale, RatingValue
 
     install_defaults(OutcomeScheme, OutcomeCategory, RatingScale, RatingValue)
     if not CalendarYear.objects.exists():

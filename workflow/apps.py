@@ -7,4 +7,4 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Handling workflow")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (register the deploy checks and the signal receivers)
+        from . import receivers  # noqa: F401  (connect the receivers)

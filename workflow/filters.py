@@ -12,13 +12,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.models import ObligationKind
 from districts.models import UNIT_ROLES, Body, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
-from .deadlines import OPEN
 from .models import Feedback, Obligation, Reply
-from .models.deadlines import ObligationKind
+from .obligations import OPEN
 from .progress_labels import STAGES
 from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items, visible_replies
 from .services.replies import IN_APPROVAL, REPLY_KINDS

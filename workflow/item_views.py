@@ -18,10 +18,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import deadlines, timeline
+from deadlines.rules import explain
+
+from . import timeline
 from .errors import NotFound, WorkflowError
 from .models import Assignment, Obligation
 from .models.messages import MAX_MESSAGE_CHARS
+from .obligations import OPEN
 from .progress_labels import WAITING_ON, WAITS_FOR
 from .selectors import (
     get_item_for,
@@ -100,9 +103,9 @@ def _timeline(user, item):
 def _next_due(item):
     """The earliest open obligation (the one behind `earliest_due_on`) and how its date was reached."""
     obligation = (
-        Obligation.objects.filter(deadlines.OPEN, item=item).select_related("unit").order_by("due_on", "pk").first()
+        Obligation.objects.filter(OPEN, item=item).select_related("unit").order_by("due_on", "pk").first()
     )
-    return (obligation, deadlines.explain(obligation)) if obligation else (None, "")
+    return (obligation, explain(obligation)) if obligation else (None, "")
 
 
 def _item_or_404(user, pk):

@@ -14,9 +14,9 @@ from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
 
-from .deadlines import with_deadlines
 from .errors import item_not_found
 from .models import Assignment, ClosingReport, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
+from .obligations import with_deadlines
 
 
 def unit_items(unit_id):

@@ -1,18 +1,11 @@
-"""A district however created (the admin, a shell) gets the default scheme and scale for each body.
+"""What the workflow tells the apps above it: connect in your `AppConfig.ready`, act on commit.
 
-The import command, seed_demo and the test factories also call `ensure_body_settings`; it only
-adds what is missing, so the second call changes nothing. Fixture loading (raw) is left alone.
+Signals are defined here, apart from any receiver, so that a service sending one imports
+nothing but this module.
 """
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal
 
-from districts.models import District
-
-from .defaults import ensure_body_settings
-
-
-@receiver(post_save, sender=District, dispatch_uid="workflow.district_body_settings")
-def give_new_district_body_settings(sender, instance, created, raw, **kwargs):
-    if created and not raw:
-        ensure_body_settings(instance)
+# Sent with `event` (a saved workflow.models.Event) by `workflow.services.events.record_event`,
+# inside the transaction that recorded it (the notifications app tells people on commit).
+event_recorded = Signal()

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from deadlines import calendar
 from tests.factories import ItemFactory
-from workflow import calendar
 from workflow.models import Assignment
 
 

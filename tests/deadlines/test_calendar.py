@@ -6,9 +6,9 @@ import logging
 import chinese_calendar
 import pytest
 
-from workflow import calendar
-from workflow.calendar import ScheduleError, read_schedule_csv
-from workflow.models import CalendarYear, Holiday
+from deadlines import calendar
+from deadlines.calendar import ScheduleError, read_schedule_csv
+from deadlines.models import CalendarYear, Holiday
 
 D = dt.date
 
@@ -48,7 +48,7 @@ def test_adding_negative_working_days_goes_back_over_holidays():
 
 
 def test_a_year_without_data_counts_monday_to_friday_and_warns_once(caplog):
-    caplog.set_level(logging.WARNING, logger="workflow.calendar")
+    caplog.set_level(logging.WARNING, logger="deadlines.calendar")
     assert not calendar.has_data(2027)
     # 1 October 2027 is a Friday: with no schedule it is simply a working day.
     assert calendar.is_workday(D(2027, 10, 1))

@@ -6,11 +6,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from deadlines.models import DeadlinePolicy, Holiday, ObligationKind, PeriodStart, PeriodUnit
+from deadlines.rules import explain
 from proposals.models import Item
 from tests.factories import ItemFactory
-from workflow.deadlines import (
+from workflow.errors import WorkflowError
+from workflow.models import Event, Obligation
+from workflow.obligations import (
     cancel_obligations,
-    explain,
     extend_reply,
     fulfil_obligations,
     max_extended_due,
@@ -18,9 +21,6 @@ from workflow.deadlines import (
     recompute_open_obligations,
     with_deadlines,
 )
-from workflow.errors import WorkflowError
-from workflow.models import DeadlinePolicy, Event, Holiday, Obligation
-from workflow.models.deadlines import ObligationKind, PeriodStart, PeriodUnit
 
 from .conftest import local
 
@@ -169,7 +169,7 @@ def test_recomputing_twice_moves_once(item, assigned):
 
 
 def test_recomputing_moves_every_item_chunk_by_chunk(item, assigned, district, assign, monkeypatch):
-    monkeypatch.setattr("workflow.deadlines.RECOMPUTE_CHUNK", 2)  # the items are locked a chunk at a time
+    monkeypatch.setattr("workflow.obligations.RECOMPUTE_CHUNK", 2)  # the items are locked a chunk at a time
     for other in [ItemFactory(district=district) for _ in range(4)]:
         assigned_on = local(2026, 9, 30)
         open_obligation(item=other, kind=K.REPLY, now=assigned_on, assignment=assign(assigned_on, on=other))

@@ -6,11 +6,12 @@ import logging
 import pytest
 from django.utils import translation
 
+from deadlines import calendar
+from deadlines.models import DeadlinePolicy, ObligationKind, PeriodStart, PeriodUnit
+from deadlines.rules import add_months, explain
 from tests.factories import ItemFactory, SessionFactory, UnitFactory
-from workflow import calendar
-from workflow.deadlines import add_months, explain, open_obligation
-from workflow.models import DeadlinePolicy, Obligation
-from workflow.models.deadlines import ObligationKind, PeriodStart, PeriodUnit
+from workflow.models import Obligation
+from workflow.obligations import open_obligation
 
 from .conftest import local
 
@@ -170,7 +171,7 @@ def test_the_body_policy_wins_over_the_district_policy_which_wins_over_the_defau
 
 
 def test_a_due_date_in_a_year_without_data_is_provisional_and_never_raises(item, assign, caplog):
-    caplog.set_level(logging.WARNING, logger="workflow.calendar")
+    caplog.set_level(logging.WARNING, logger="deadlines.calendar")
     assignment = assign(local(2026, 10, 15))
     reply = open_obligation(item=item, kind=K.REPLY, now=local(2026, 10, 15), assignment=assignment)
     assert (reply.due_on, reply.provisional) == (D(2027, 1, 15), True)

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from deadlines.models import Holiday, ObligationKind
 from proposals.models import Item
 from tests.reminders.interleave import interleave
-from workflow import deadlines
-from workflow.models import Assignment, Event, Holiday, Obligation
-from workflow.models.deadlines import ObligationKind
+from workflow import obligations
+from workflow.models import Assignment, Event, Obligation
 from workflow.services import assignment as assign_service
 
 from .conftest import local
@@ -21,13 +21,13 @@ def test_recomputing_and_a_verb_on_the_same_item_do_not_deadlock(item, assign, h
     item, then the obligation. Holding the obligations without their items, the two deadlocked at commit."""
     Item.objects.filter(pk=item.pk).update(state=Item.State.HANDLING)
     lead = assign(local(2026, 11, 2))
-    deadlines.open_obligation(item=item, kind=ObligationKind.ACCEPTANCE, now=local(2026, 11, 2), assignment=lead)
+    obligations.open_obligation(item=item, kind=ObligationKind.ACCEPTANCE, now=local(2026, 11, 2), assignment=lead)
     Holiday.objects.create(date=dt.date(2026, 11, 5), name="测试假日")  # acceptance: 9 → 10 November
 
     moved, accepted = interleave(
         monkeypatch,
-        first=lambda: deadlines.recompute_open_obligations(now=local(2026, 11, 3)),
-        pause_at=(deadlines, "derive"),  # the open obligations are locked, nothing moved yet
+        first=lambda: obligations.recompute_open_obligations(now=local(2026, 11, 3)),
+        pause_at=(obligations, "derive"),  # the open obligations are locked, nothing moved yet
         then=lambda: assign_service.accept_assignment(actor=handler, now=local(2026, 11, 3), assignment=lead),
     )
     assert moved == 1

@@ -7,11 +7,11 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from deadlines import calendar
+from deadlines.models import CalendarYear, Holiday, ObligationKind
 from tests.factories import UserFactory
-from workflow import calendar
-from workflow.deadlines import open_obligation
-from workflow.models import CalendarYear, Event, Holiday, Obligation
-from workflow.models.deadlines import ObligationKind
+from workflow.models import Event, Obligation
+from workflow.obligations import open_obligation
 
 from .conftest import local
 
@@ -95,7 +95,7 @@ def test_adding_a_holiday_in_the_admin_moves_open_due_dates_after_commit(
     reply = open_obligation(item=item, kind=ObligationKind.REPLY, now=now, assignment=assign(now))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = admin_client.post(
-            reverse("admin:workflow_holiday_add"),
+            reverse("admin:deadlines_holiday_add"),
             {"date": "2026-12-30", "name": "测试假日", "is_workday": ""},
             secure=True,
         )
@@ -113,7 +113,7 @@ def test_deleting_a_holiday_in_the_admin_moves_them_back(
     reply = open_obligation(item=item, kind=ObligationKind.REPLY, now=now, assignment=assign(now))
     assert reply.due_on == D(2026, 12, 31)
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:workflow_holiday_delete", args=[holiday.pk]), {"post": "yes"}, secure=True)
+        admin_client.post(reverse("admin:deadlines_holiday_delete", args=[holiday.pk]), {"post": "yes"}, secure=True)
     assert Obligation.objects.get(pk=reply.pk).due_on == D(2026, 12, 30)
 
 
@@ -122,7 +122,7 @@ def test_the_holiday_list_warns_about_next_year_from_1_november(admin_client):
     for today in (local(2026, 10, 31), local(2026, 11, 1)):
         with time_machine.travel(today, tick=False):
             admin_client.force_login(UserFactory(username="root"))  # a session started that day
-            pages.append(admin_client.get(reverse("admin:workflow_holiday_changelist"), secure=True).content.decode())
+            pages.append(admin_client.get(reverse("admin:deadlines_holiday_changelist"), secure=True).content.decode())
     assert "No official holiday schedule" not in pages[0]
     assert "No official holiday schedule for 2027" in pages[1]
 

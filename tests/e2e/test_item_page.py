@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from notifications.reminders import sweep
 from proposals.models import Item
-from workflow.reminders import sweep
 from workflow.services import assignment as assign
 from workflow.services import intake
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.checks import run_checks
 
 PRODUCTION = {
-    "SMS_BACKEND": "workflow.notifications.backends.HTTPGatewaySMSBackend",
+    "SMS_BACKEND": "notifications.backends.HTTPGatewaySMSBackend",
     "SMS_GATEWAY_URL": "https://sms.example.org/send",
     "REDIS_URL": "redis://redis:6379/0",
     "SITE_URL": "https://jianyi.example.org",
@@ -26,7 +26,7 @@ def test_a_production_configuration_passes(settings):
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"SMS_BACKEND": "workflow.notifications.backends.ConsoleSMSBackend"}, "jianyi.W001"),
+        ({"SMS_BACKEND": "notifications.backends.ConsoleSMSBackend"}, "jianyi.W001"),
         ({"REDIS_URL": ""}, "jianyi.W002"),
         ({"SITE_URL": "http://127.0.0.1:8000"}, "jianyi.W003"),
         ({"SITE_URL": "http://jianyi.example.org"}, "jianyi.W003"),
@@ -39,5 +39,5 @@ def test_each_silent_failure_is_named(settings, changes, expected):
 
 def test_the_checks_stay_quiet_outside_deploy_checks(settings):
     ours(settings)
-    settings.SMS_BACKEND = "workflow.notifications.backends.ConsoleSMSBackend"
+    settings.SMS_BACKEND = "notifications.backends.ConsoleSMSBackend"
     assert not [m for m in run_checks() if m.id.startswith("jianyi.")]

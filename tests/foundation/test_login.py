@@ -125,6 +125,6 @@ def test_an_idle_session_ends_after_thirty_minutes(client, office, settings):
 def test_the_navigation_offers_what_the_role_may_use(client, request, user, links):
     client.force_login(request.getfixturevalue(user))
     page = client.get(reverse("home")).text
-    assert (f'href="{reverse("proposals:import")}"' in page) == links["import"]
+    assert (f'href="{reverse("imports:import")}"' in page) == links["import"]
     assert (f'href="{reverse("reports:annual")}"' in page) == links["reports"]
     assert f'action="{reverse("logout")}" method="post"' in page

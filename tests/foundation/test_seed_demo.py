@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from districts.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from districts.models import District, HandlingUnit, Membership, Role
 from proposals.models import Category, Item, Session
 

@@ -102,7 +102,7 @@ def test_the_deploy_check_passes_a_production_configuration_and_names_what_a_bar
     production = {
         "SITE_URL": "https://jianyi.example.gov.cn",
         "REDIS_URL": "redis://redis:6379/0",
-        "SMS_BACKEND": "workflow.notifications.backends.HTTPGatewaySMSBackend",
+        "SMS_BACKEND": "notifications.backends.HTTPGatewaySMSBackend",
         "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
     }
     result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **bare, **production)

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from districts.models import District, HandlingUnit
-from proposals.imports import ImportRejected, run_import
+from imports.errors import ImportRejected
+from imports.service import run_import
 from proposals.models import Category, Item
 from workflow.models import Assignment, Event, Reply
 

@@ -2,8 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from proposals.imports import plan_import, run_import
-from proposals.imports.service import UNRECORDED_UNIT, session_numbers
+from imports.service import UNRECORDED_UNIT, plan_import, run_import, session_numbers
 from proposals.models import Item
 from workflow.models import Assignment, Obligation, Reply
 

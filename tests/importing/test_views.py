@@ -7,8 +7,8 @@ from proposals.models import Item
 
 from .sheets import HEADER_ZH, row, xlsx_bytes
 
-UPLOAD = reverse("proposals:import")
-CONFIRM = reverse("proposals:import_confirm")
+UPLOAD = reverse("imports:import")
+CONFIRM = reverse("imports:import_confirm")
 
 
 def sheet(*rows):
@@ -108,7 +108,7 @@ def test_office_staff_download_a_template_that_imports_once_filled(client, distr
     import openpyxl
 
     client.force_login(office)
-    response = client.get(reverse("proposals:import_template"))
+    response = client.get(reverse("imports:import_template"))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="import-template.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -126,4 +126,4 @@ def test_office_staff_download_a_template_that_imports_once_filled(client, distr
 
 def test_only_office_staff_and_admins_get_the_template(client, handler):
     client.force_login(handler)
-    assert client.get(reverse("proposals:import_template")).status_code == 403
+    assert client.get(reverse("imports:import_template")).status_code == 403

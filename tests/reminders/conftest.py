@@ -6,12 +6,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from deadlines import calendar
+from deadlines.models import CalendarYear
 from districts.models import Role
 from proposals.models import Item
 from tests.factories import ItemFactory, MembershipFactory, UserFactory
 from tests.workflow.flow import consult, receive, reply
-from workflow import calendar
-from workflow.models import CalendarYear, Obligation, OutcomeCategory
+from workflow.models import Obligation, OutcomeCategory
 from workflow.services import assignment, intake
 
 TZ = timezone.get_fixed_timezone(8 * 60)

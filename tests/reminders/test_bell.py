@@ -6,9 +6,9 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from workflow.models import Notification
-from workflow.notification_views import bell
-from workflow.reminders import sweep
+from notifications.models import Notification
+from notifications.reminders import sweep
+from notifications.views import bell
 
 from .conftest import at
 

@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from notifications.models import Notification
 from proposals.models import Item
-from workflow.models import Event, Notification
+from workflow.models import Event
 
 pytestmark = pytest.mark.django_db
 DUE = dt.date(2026, 10, 9)

@@ -7,13 +7,14 @@ from unittest import mock
 
 import pytest
 
+from notifications import delivery
+from notifications.backends import HTTPGatewaySMSBackend, SMSError
+from notifications.delivery import deliver, dispatch, resend
+from notifications.models import Notification, NotificationPreference
+from notifications.reminders import sweep
+from notifications.tasks import deliver_notification
 from tests.factories import ItemFactory
-from workflow.models import Notification, NotificationPreference, Obligation
-from workflow.notifications import delivery
-from workflow.notifications.backends import HTTPGatewaySMSBackend, SMSError
-from workflow.notifications.delivery import deliver, dispatch, resend
-from workflow.reminders import sweep
-from workflow.tasks import deliver_notification
+from workflow.models import Obligation
 
 from .conftest import RecordingSMSBackend, at
 
@@ -131,7 +132,7 @@ def test_a_failed_send_is_held_for_a_later_retry_then_marked_failed(recorded, sm
 def test_a_lost_message_is_handed_out_again_but_never_sent_twice(recorded, sms, django_capture_on_commit_callbacks):
     _obligation, text, _email = recorded
     later = at(DUE, 9) + delivery.REENQUEUE_AFTER + dt.timedelta(minutes=1)
-    with mock.patch("workflow.tasks.deliver_notification.delay") as delay:
+    with mock.patch("notifications.tasks.deliver_notification.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             assert text.pk in dispatch(now=later)
         assert delay.call_count == 2  # the SMS and the email
@@ -195,9 +196,9 @@ def test_resending_in_the_admin_is_its_own_right_not_part_of_reading(client, rec
     Notification.objects.filter(pk=text.pk).update(state=State.DELIVERY_UNKNOWN, claimed_by="dead")
     staff = UserFactory(username="clerk_staff", is_staff=True)
     rights = ["view_notification"] + (["resend_notification"] if may_resend else [])
-    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="workflow", codename__in=rights))
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="notifications", codename__in=rights))
     client.force_login(staff)
-    url = "/admin/workflow/notification/"
+    url = "/admin/notifications/notification/"
     page = client.get(url)
     assert page.status_code == 200
     assert ("resend_on_purpose" in page.content.decode()) is may_resend

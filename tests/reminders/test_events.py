@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 
 from districts.models import Role
+from notifications.events import notify_event, schedule_event_notices
+from notifications.models import Notification, NotificationKind
 from tests.factories import ItemFactory, MembershipFactory, ProposerFactory, UserFactory
-from workflow.models import Assignment, Event, Notification, NotificationKind
-from workflow.notifications.events import notify_event, schedule_event_notices
+from workflow.models import Assignment, Event
 
 from .conftest import at
 
@@ -25,7 +26,7 @@ def event_for(item, action, unit=None):
 def test_a_sent_reply_tells_the_proposers_once(item, unit, proposer_user, handler, django_capture_on_commit_callbacks):
     event = event_for(item, "reply.sent", unit)
     with django_capture_on_commit_callbacks(execute=True):
-        schedule_event_notices(event)
+        schedule_event_notices(event=event)
     notify_event(event.pk, now=NOW)  # a second call records nothing
     rows = Notification.objects.filter(channel="in_app")
     assert [(n.recipient, n.kind) for n in rows] == [(proposer_user, NotificationKind.REPLY_ARRIVED)]

@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from celery.app.task import Task
 
-from workflow.models import Notification
-from workflow.notifications import delivery
-from workflow.notifications.backends import SMSError
-from workflow.reminders import send_digests, sweep
+from notifications import delivery
+from notifications.backends import SMSError
+from notifications.models import Notification
+from notifications.reminders import send_digests, sweep
 
 from .conftest import RecordingSMSBackend, at
 

@@ -16,10 +16,12 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from deadlines import calendar
+from notifications import reminders
+from notifications.models import Notification, NotificationKind
+from notifications.reminders import sweep
 from tests.factories import ItemFactory
-from workflow import calendar, reminders
-from workflow.models import Notification, NotificationKind, Obligation
-from workflow.reminders import sweep
+from workflow.models import Obligation
 from workflow.services import assignment
 from workflow.services.locking import lock_item
 
@@ -63,7 +65,7 @@ def test_two_sweeps_at_once_record_each_notice_once(district, unit, handler, sec
         finally:
             connections.close_all()
 
-    with mock.patch("workflow.notifications.delivery.enqueue"):
+    with mock.patch("notifications.delivery.enqueue"):
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -92,7 +94,7 @@ def test_a_sweep_and_a_verb_on_the_same_item_do_not_deadlock(lead, handler, monk
     """The sweep locks an obligation and, recording, references its item; the verb locks the item, then the
     obligation. Holding the obligation without the item, the sweep deadlocked with the verb at commit."""
     Obligation.objects.filter(assignment=lead).update(next_remind_at=MONDAY)
-    with mock.patch("workflow.notifications.delivery.enqueue"):
+    with mock.patch("notifications.delivery.enqueue"):
         swept, accepted = interleave(
             monkeypatch,
             first=lambda: sweep(now=LATE),
@@ -128,7 +130,7 @@ def test_a_sweep_passes_over_an_item_a_verb_holds_and_reminds_on_the_next_run(le
     try:
         assert held.wait(10)
         started = time.monotonic()
-        with mock.patch("workflow.notifications.delivery.enqueue"):
+        with mock.patch("notifications.delivery.enqueue"):
             passed = sweep(now=LATE)
         waited = time.monotonic() - started
     finally:
@@ -136,7 +138,7 @@ def test_a_sweep_passes_over_an_item_a_verb_holds_and_reminds_on_the_next_run(le
         holder.join(10)
     assert (passed.obligations, passed.rows, overdue_channels(handler)) == (0, 0, [])
     assert waited < 5  # skipped, not waited for
-    with mock.patch("workflow.notifications.delivery.enqueue"):
+    with mock.patch("notifications.delivery.enqueue"):
         assert sweep(now=LATE).obligations == 2
     assert overdue_channels(handler) == ["email", "in_app", "sms"]
 
@@ -147,7 +149,7 @@ def test_the_sweeps_query_count_does_not_grow_with_the_obligations(district, uni
     calendar.is_workday(DUE)  # the calendar index is loaded once per process, not per sweep
 
     def count_queries(now):
-        with mock.patch("workflow.notifications.delivery.enqueue"), CaptureQueriesContext(connection) as queries:
+        with mock.patch("notifications.delivery.enqueue"), CaptureQueriesContext(connection) as queries:
             result = sweep(now=now)
         return len(queries), result
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from notifications.models import Notification, NotificationKind, NotificationPreference
+from notifications.reminders import sweep
 from tests.factories import UserFactory
-from workflow.models import Notification, NotificationKind, NotificationPreference
-from workflow.reminders import sweep
 
 from .conftest import at
 

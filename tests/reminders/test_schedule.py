@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils.module_loading import import_string
 
+from notifications.models import Notification, NotificationKind
 from proposals.models import Item
-from workflow.models import Event, Notification, NotificationKind, Obligation
+from workflow.models import Event, Obligation
 
 from .conftest import MONDAY, at
 

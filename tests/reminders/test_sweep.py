@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 
+from deadlines.models import DeadlinePolicy
 from districts.models import Role
+from notifications.models import Notification, NotificationKind
+from notifications.reminders import Steps, reminder_points, sweep
 from tests.factories import ItemFactory, MembershipFactory, UserFactory
-from workflow.models import DeadlinePolicy, Notification, NotificationKind, Obligation
-from workflow.reminders import Steps, reminder_points, sweep
+from workflow.models import Obligation
 
 from .conftest import at
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from workflow.models import Notification
-from workflow.notifications.texts import render
-from workflow.reminders import send_digests, sweep
+from notifications.models import Notification
+from notifications.reminders import send_digests, sweep
+from notifications.texts import render
 
 from .conftest import at
 

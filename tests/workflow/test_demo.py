@@ -1,8 +1,8 @@
 import datetime as dt
 
+from demo.drive import drive_demo
 from proposals.models import Item
 from tests.factories import ItemFactory, UnitFactory
-from workflow.demo import drive_demo
 from workflow.models import Event
 
 

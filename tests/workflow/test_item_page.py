@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.models import Role, User
+from notifications.models import Notification, NotificationKind
+from notifications.texts import item_link, render
 from proposals.models import Attachment, Category
 from tests.factories import MembershipFactory, ProposerFactory, SessionFactory, UnitFactory, UserFactory
 from workflow.errors import NotAllowed, NotFound
-from workflow.models import Event, Feedback, Message, Notification, NotificationKind, RatingValue, Reply
-from workflow.notifications.texts import item_link, render
+from workflow.models import Event, Feedback, Message, RatingValue, Reply
 from workflow.services import assignment as assign
 from workflow.services import intake, opinions, permissions, replies
 from workflow.services.closing import close_item_now
@@ -103,7 +104,7 @@ def test_anonymous_users_are_sent_to_log_in(client, drafted):
 
 def test_the_page_shares_the_items_prefix_with_import_and_downloads():
     assert reverse("items:detail", args=[7]) == "/items/7/"
-    assert reverse("proposals:import") == "/items/import/"
+    assert reverse("imports:import") == "/items/import/"
     assert reverse("proposals:attachment", args=[7]) == "/items/attachments/7/"
 
 

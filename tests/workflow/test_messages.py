@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from districts.models import Role
+from notifications.models import Notification, NotificationKind
+from notifications.texts import item_link, render
 from tests.factories import MembershipFactory, ProposerFactory, UserFactory
 from workflow import timeline
 from workflow.errors import NotAllowed, NotFound, WorkflowError
-from workflow.models import Event, Message, Notification, NotificationKind
-from workflow.notifications.texts import item_link, render
+from workflow.models import Event, Message
 from workflow.selectors import visible_messages
 from workflow.services import assignment as assign
 from workflow.services import intake

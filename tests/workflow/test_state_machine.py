@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from demo import drive as demo
 from districts.models import Role
 from proposals.models import Item
 from tests.factories import DistrictFactory, MembershipFactory, ProposerFactory, UnitFactory, UserFactory
-from workflow import demo
 from workflow.errors import WorkflowError
 from workflow.models import (
     Assignment,
@@ -287,7 +287,7 @@ class Workflow(RuleBasedStateMachine):
 
     @rule(i=pick, seed=st.integers(0, 2**16), steps=st.integers(1, 6))
     def the_right_people_move_it_on(self, i, seed, steps):
-        """The plausible next acts by the right people (workflow.demo), so runs reach every stage."""
+        """The plausible next acts by the right people (demo.drive), so runs reach every stage."""
         item, rng = nth(Item.objects.all(), i), random.Random(seed)
         for _ in range(steps):
             self.now += dt.timedelta(days=rng.randint(0, 6))

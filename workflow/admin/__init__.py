@@ -1,3 +1,3 @@
 """Admin registrations, one module per area so each stays small."""
 
-from . import deadlines, handling, messages, notifications, schemes  # noqa: F401
+from . import handling, messages, obligations, schemes  # noqa: F401

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from workflow.calendar import package_schedule, package_source, store_schedule
+from deadlines.calendar import package_schedule, package_source, store_schedule
 
 
 def seed(apps, schema_editor):

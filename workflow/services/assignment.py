@@ -3,13 +3,13 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from districts.models import Membership, Role
 from proposals.models import Item, Kind
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, Obligation
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .events import record_event
 from .locking import lock_item, reread, today
@@ -19,12 +19,12 @@ def _open_clocks(assignment, now):
     """Start the clocks of a new assignment: acceptance, and the reply or the co-unit opinion."""
     common = {"item": assignment.item, "now": now, "assignment": assignment, "round": assignment.item.round}
     unit = {"owner": Obligation.Owner.UNIT, "unit": assignment.unit}
-    deadlines.open_obligation(kind=ObligationKind.ACCEPTANCE, **common, **unit)
+    obligations.open_obligation(kind=ObligationKind.ACCEPTANCE, **common, **unit)
     if assignment.is_lead:
         kind = ObligationKind.REPLY if assignment.item.round == 1 else ObligationKind.REHANDLING_REPLY
-        deadlines.open_obligation(kind=kind, **common, **unit)
+        obligations.open_obligation(kind=kind, **common, **unit)
     else:
-        deadlines.open_obligation(kind=ObligationKind.CO_OPINION, **common, **unit)
+        obligations.open_obligation(kind=ObligationKind.CO_OPINION, **common, **unit)
 
 
 def awaiting_reassignment(item):
@@ -135,9 +135,9 @@ def accept_assignment(*, actor, now, assignment) -> Assignment:
         assignment.state = Assignment.State.ACCEPTED
         assignment.accepted_at = now
         assignment.save(update_fields=["state", "accepted_at"])
-        deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.ACCEPTANCE], now=now, assignment=assignment)
+        obligations.fulfil_obligations(item=item, kinds=[ObligationKind.ACCEPTANCE], now=now, assignment=assignment)
         if assignment.is_lead:
-            deadlines.open_obligation(
+            obligations.open_obligation(
                 item=item,
                 kind=ObligationKind.CONSULTATION,
                 now=now,
@@ -173,7 +173,7 @@ def return_assignment(*, actor, now, assignment, reason) -> Assignment:
         assignment.returned_at = now
         assignment.return_reason = reason
         assignment.save(update_fields=["state", "returned_at", "return_reason"])
-        deadlines.cancel_obligations(item=item, now=now, assignment=assignment)
+        obligations.cancel_obligations(item=item, now=now, assignment=assignment)
         record_event(
             item=item, action="assignment.returned", actor=actor, now=now, assignment=assignment, reason=reason
         )

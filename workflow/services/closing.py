@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, ClosingReport, Obligation, OutcomeCategory, Reply
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .events import record_event
 from .locking import lock_item, reread, today
@@ -52,7 +52,7 @@ def close_item_now(*, actor, now, item, reason):
     item.state = Item.State.CLOSED
     item.closed_at = now
     item.save(update_fields=["state", "closed_at", "updated_at"])
-    deadlines.cancel_obligations(item=item, now=now)
+    obligations.cancel_obligations(item=item, now=now)
     item.assignments.exclude(state=Assignment.State.RETURNED).update(state=Assignment.State.DONE)
     unsent = list(
         Reply.objects.filter(assignment__item=item).exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
@@ -83,7 +83,7 @@ def _feedback_window_over(item, now):
 
 
 def _miss_feedback(*, actor, now, item):
-    deadlines.cancel_obligations(item=item, now=now, kinds=[ObligationKind.FEEDBACK])
+    obligations.cancel_obligations(item=item, now=now, kinds=[ObligationKind.FEEDBACK])
     record_event(item=item, action="feedback.missed", actor=actor, now=now, round=item.round)
     settle_after_feedback(actor=actor, now=now, item=item, reason="feedback_window_ended")
 
@@ -251,7 +251,7 @@ def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
         report = ClosingReport.objects.create(
             item=item, assignment=assignment, text=text, submitted_by=actor, submitted_at=now
         )
-        deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=assignment)
+        obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=assignment)
         record_event(item=item, action="closing_report.submitted", actor=actor, now=now, assignment=assignment)
         if not leads_needing_closing_report(item):
             close_item_now(actor=actor, now=now, item=item, reason="closing_reports")

@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item
 
-from .. import deadlines
+from .. import obligations
 from ..errors import WorkflowError
 from ..models import Assignment, Consultation
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .events import record_event
 from .locking import lock_item, reread, today
@@ -72,7 +72,7 @@ def record_consultation(
             recorded_at=now,
         )
         if stage != Consultation.Stage.AFTER:
-            deadlines.fulfil_obligations(
+            obligations.fulfil_obligations(
                 item=item, kinds=[ObligationKind.CONSULTATION], now=now, assignment=assignment, round=item.round
             )
         record_event(

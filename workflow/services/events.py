@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import models
 
 from ..models import Event
-from ..notifications.events import schedule_event_notices
+from ..signals import event_recorded
 
 
 def _jsonable(value):
@@ -33,5 +33,5 @@ def record_event(*, item, action, actor, now, assignment=None, **data) -> Event:
         at=now,
         data=_jsonable(data),
     )
-    schedule_event_notices(event)  # proposers hear of a sent reply or a unit's message, on commit
+    event_recorded.send(sender=Event, event=event)  # e.g. the notifications app tells proposers, on commit
     return event

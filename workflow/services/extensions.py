@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, Extension, Obligation, Reply
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .events import record_event
 from .locking import lock_item, reread, today
@@ -51,7 +51,7 @@ def request_extension(*, actor, now, assignment, until, reason) -> Extension:
                 _("An extension must be requested before the reply is due (%(date)s).") % {"date": due.due_on},
                 code="too_late",
             )
-        limit = deadlines.max_extended_due(assignment)
+        limit = obligations.max_extended_due(assignment)
         if not due.due_on < until <= limit:
             raise WorkflowError(
                 _("The new due date must fall after %(due)s and no later than %(limit)s.")
@@ -85,7 +85,7 @@ def decide_extension(*, actor, now, extension, grant, until=None, note="") -> Ex
             raise Conflict(_("This extension request has already been decided."), code="already_decided")
         if grant:
             until = until or extension.requested_until
-            deadlines.extend_reply(assignment=extension.assignment, until=until, now=now, actor=actor)
+            obligations.extend_reply(assignment=extension.assignment, until=until, now=now, actor=actor)
             extension.state = Extension.State.GRANTED
             extension.granted_until = until
         else:

@@ -8,12 +8,12 @@ proposers of merged items may still rate while the item awaits feedback.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item, ItemProposer
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, NotAllowed, WorkflowError
 from ..models import Feedback, Obligation
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .closing import lead_assignments, settle_after_feedback
 from .events import record_event
@@ -80,21 +80,21 @@ def record_feedback(
         if not agrees:
             _open_rehandling(actor=actor, now=now, item=item)
         elif ItemProposer.objects.filter(item=item, proposer_id=proposer_id).exists():
-            deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
+            obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
             settle_after_feedback(actor=actor, now=now, item=item, reason="agreed")
     return feedback
 
 
 def _open_rehandling(*, actor, now, item):
     """重新办理: a new round with its own consultation and reply, due per the re-handling policy."""
-    deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
-    deadlines.cancel_obligations(item=item, now=now, kinds=[ObligationKind.FOLLOW_UP])
+    obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FEEDBACK], now=now, round=item.round)
+    obligations.cancel_obligations(item=item, now=now, kinds=[ObligationKind.FOLLOW_UP])
     item.round += 1
     item.state = Item.State.HANDLING
     item.save(update_fields=["round", "state", "updated_at"])
     for assignment in lead_assignments(item).select_related("unit"):
         for kind in (ObligationKind.CONSULTATION, ObligationKind.REHANDLING_REPLY):
-            deadlines.open_obligation(
+            obligations.open_obligation(
                 item=item,
                 kind=kind,
                 now=now,

@@ -7,12 +7,12 @@ closing report is in `closing`.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item
 
-from .. import deadlines
+from .. import obligations
 from ..errors import WorkflowError
 from ..models import FollowUp, Obligation, Reply
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .closing import current_reply
 from .events import record_event
@@ -24,7 +24,7 @@ FOLLOW_UP_STATES = (Item.State.REPLIED, Item.State.FOLLOWING_UP)
 
 def open_follow_up(item, assignment, category, now):
     """The next progress report, at the category's cadence (monthly or quarterly)."""
-    deadlines.open_obligation(
+    obligations.open_obligation(
         item=item,
         kind=ObligationKind.FOLLOW_UP,
         now=now,
@@ -76,7 +76,7 @@ def report_progress(*, actor, now, assignment, progress, convert_to=None, planne
             reported_by=actor,
             reported_at=now,
         )
-        deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=assignment)
+        obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=assignment)
         if convert_to is not None:
             reply.category = convert_to
             reply.planned_on = planned_on if convert_to.needs_planned_date else reply.planned_on

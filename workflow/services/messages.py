@@ -30,7 +30,7 @@ def message_refusal(item) -> WorkflowError | None:
 def send_message(*, actor, now, item, unit, text) -> Message:
     """Write in the thread between `unit` and the item's proposers, as whichever side the actor is on.
 
-    The other side is told (`workflow.notifications.events`): the proposers of a unit's
+    The other side is told (`notifications.events`): the proposers of a unit's
     message, the unit's handlers of a proposer's message.
     """
     with transaction.atomic():

@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from proposals.models import Item, Kind
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, CoUnitOpinion
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import close_item_now
@@ -61,7 +61,7 @@ def submit_opinion(*, actor, now, assignment, text, attachments=()) -> CoUnitOpi
             assignment=assignment, round=OPINION_ROUND, text=text, submitted_by=actor, submitted_at=now
         )
         opinion.attachments.set(attachments)
-        deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.CO_OPINION], now=now, assignment=assignment)
+        obligations.fulfil_obligations(item=item, kinds=[ObligationKind.CO_OPINION], now=now, assignment=assignment)
         record_event(item=item, action="opinion.submitted", actor=actor, now=now, assignment=assignment)
         _after_opinion(actor=actor, now=now, item=item, assignment=assignment)
     return opinion
@@ -83,7 +83,7 @@ def waive_opinion(*, actor, now, assignment, reason) -> CoUnitOpinion:
             submitted_by=actor,
             submitted_at=now,
         )
-        deadlines.cancel_obligations(item=item, now=now, assignment=assignment)
+        obligations.cancel_obligations(item=item, now=now, assignment=assignment)
         record_event(item=item, action="opinion.waived", actor=actor, now=now, assignment=assignment, reason=reason)
         _after_opinion(actor=actor, now=now, item=item, assignment=assignment)
     return opinion

@@ -8,13 +8,13 @@ A draft carries a version; a save or submission based on an older version is a C
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from deadlines.models import ObligationKind
 from districts.models import Role
 from proposals.models import Item
 
-from .. import deadlines
+from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, FollowUp, Obligation, Reply
-from ..models.deadlines import ObligationKind
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import current_reply, lead_assignments
@@ -275,7 +275,7 @@ def send_reply(*, actor, now, reply) -> Reply:
         if reply.kind == Reply.Kind.SECOND:
             _convert_by_second_reply(actor=actor, now=now, item=item, second=reply)
             return reply
-        deadlines.fulfil_obligations(item=item, kinds=REPLY_KINDS, now=now, assignment=assignment, round=reply.round)
+        obligations.fulfil_obligations(item=item, kinds=REPLY_KINDS, now=now, assignment=assignment, round=reply.round)
         replied = Reply.objects.filter(round=item.round, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
         unreplied = lead_assignments(item).exclude(pk__in=replied.values("assignment_id"))
         # A split lead that returned the item and awaits reassignment has not answered: no feedback on half an answer.
@@ -283,7 +283,7 @@ def send_reply(*, actor, now, reply) -> Reply:
         if not unreplied.exists() and not returned_lead.exists():
             item.state = Item.State.REPLIED
             item.save(update_fields=["state", "updated_at"])
-            deadlines.open_obligation(
+            obligations.open_obligation(
                 item=item, kind=ObligationKind.FEEDBACK, now=now, round=item.round, owner=Obligation.Owner.PROPOSER
             )
             # Follow-up starts once the item as a whole is replied (a split lead may still be drafting before).
@@ -321,7 +321,7 @@ def _convert_by_second_reply(*, actor, now, item, second):
         original.category = second.category
         original.planned_on = second.planned_on
         original.save(update_fields=["category", "planned_on"])
-    deadlines.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=second.assignment)
+    obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=second.assignment)
 
 
 def publish_reply(*, actor, now, reply) -> Reply:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications and reminders")
+
+    def ready(self):
+        from workflow.signals import event_recorded
+
+        from . import checks  # noqa: F401  (register the deploy checks)
+        from .events import schedule_event_notices
+
+        event_recorded.connect(schedule_event_notices, dispatch_uid="notifications.event_notices")

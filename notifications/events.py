@@ -1,0 +1,99 @@
+"""Notices set off by timeline events: a reply arrived, or one side of an item's conversation wrote.
+
+The proposers hear of a sent reply and of a unit's message; a unit's handlers hear of a
+proposer's message. The author of a message is never told of it.
+
+`schedule_event_notices` receives every event recorded (`workflow.signals.event_recorded`,
+connected in `NotificationsConfig.ready`); it does nothing for actions nobody is told about,
+and otherwise records the notices when the transaction commits.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from districts.models import UNIT_ROLES, Membership, Role
+from workflow.models import Event
+
+from .models import NotificationKind
+from .recording import Notice, record
+
+NOTIFIED_ACTIONS = ("reply.sent", "message.sent")
+
+
+def schedule_event_notices(sender=None, *, event, **kwargs):
+    """Receiver of `workflow.signals.event_recorded`: record the event's notices on commit, if anyone is told."""
+    if event.action in NOTIFIED_ACTIONS:
+        transaction.on_commit(partial(notify_event, event.pk))
+
+
+def notify_event(event_id, *, now=None):
+    """Record the notices of one event (safe to call twice: the second records nothing)."""
+    now = now or timezone.now()
+    event = Event.objects.select_related("item", "assignment__unit").get(pk=event_id)
+    if event.action not in NOTIFIED_ACTIONS or event.item.is_imported:
+        return 0
+    kind, recipients = _audience(event)
+    params = {"unit": event.assignment.unit.name} if event.assignment else {}
+    with transaction.atomic():
+        return record(
+            [
+                Notice(
+                    recipient_id=user_id,
+                    kind=kind,
+                    due_on=timezone.localdate(event.at),
+                    item_id=event.item_id,
+                    event_id=event.pk,
+                    params=params,
+                )
+                for user_id in recipients
+                if user_id != event.actor_id
+            ],
+            now=now,
+        )
+
+
+def _audience(event):
+    """(kind, user ids): a reply or a unit's message goes to the proposers, a proposer's message to the unit."""
+    if event.action == "message.sent" and event.data.get("sender") == "proposer":
+        return NotificationKind.PROPOSER_MESSAGE, unit_users(event.assignment.unit_id)
+    kind = NotificationKind.REPLY_ARRIVED if event.action == "reply.sent" else NotificationKind.UNIT_MESSAGE
+    return kind, proposer_users([event.item_id]).get(event.item_id, ())
+
+
+def unit_users(unit_id):
+    """Ids of the unit's active handlers (办理联络员), or of its head when it has none, in one query."""
+    rows = Membership.objects.filter(
+        role__in=UNIT_ROLES, unit_id=unit_id, is_active=True, user__is_active=True
+    ).values_list("role", "user_id")
+    handlers, heads = [], []
+    for role, user_id in rows:
+        users = handlers if role == Role.HANDLER else heads
+        if user_id not in users:
+            users.append(user_id)
+    return handlers or heads
+
+
+def proposer_users(item_ids):
+    """{item id: ids of the active users linked to its proposers}, in one query.
+
+    The proposers of items merged into an item count as its proposers (domain §4: they
+    receive the reply and rate it too).
+    """
+    item_ids = set(item_ids)
+    rows = (
+        Membership.objects.filter(role=Role.PROPOSER, is_active=True, user__is_active=True)
+        .filter(
+            Q(proposer__item_links__item_id__in=item_ids) | Q(proposer__item_links__item__merged_into_id__in=item_ids)
+        )
+        .values_list("proposer__item_links__item_id", "proposer__item_links__item__merged_into_id", "user_id")
+    )
+    result = {}
+    for item_id, merged_into_id, user_id in rows:
+        key = item_id if item_id in item_ids else merged_into_id
+        users = result.setdefault(key, [])
+        if user_id not in users:
+            users.append(user_id)
+    return result

@@ -1,0 +1,128 @@
+"""The words of every notification, rendered when sent or shown, never stored translated.
+
+A notification keeps ids and values (`params`, plus its obligation and item); this module
+turns them into a subject, a body and, for SMS, a fixed template id with its parameters —
+Chinese gateways send only templates approved in advance, so the gateway holds the text
+and we send the values.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deadlines.models import ObligationKind
+
+from .models import NotificationKind
+
+SMS_TITLE_CHARS = 20
+
+_BODIES = {
+    NotificationKind.BEFORE_DUE: gettext_lazy(
+        "Reminder: %(what)s for item %(number)s “%(title)s” is due on %(due)s. %(link)s"
+    ),
+    NotificationKind.DUE_TODAY: gettext_lazy("Due today: %(what)s for item %(number)s “%(title)s” (%(due)s). %(link)s"),
+    NotificationKind.OVERDUE: gettext_lazy(
+        "Overdue: %(what)s for item %(number)s “%(title)s” was due on %(due)s and is not done. %(link)s"
+    ),
+    NotificationKind.ESCALATION_HEAD: gettext_lazy(
+        "Overdue by %(days)s working days: %(what)s for item %(number)s “%(title)s”, handled by %(unit)s, "
+        "was due on %(due)s. %(link)s"
+    ),
+    NotificationKind.ESCALATION_OFFICE: gettext_lazy(
+        "Key item overdue by %(days)s working days: %(what)s for item %(number)s “%(title)s”, handled by "
+        "%(unit)s, was due on %(due)s. %(link)s"
+    ),
+    NotificationKind.REPLY_ARRIVED: gettext_lazy(
+        "The reply to your item %(number)s “%(title)s” arrived on %(date)s and waits for your rating. %(link)s"
+    ),
+    NotificationKind.UNIT_MESSAGE: gettext_lazy(
+        "%(unit)s sent you a message on item %(number)s “%(title)s” on %(date)s. %(link)s"
+    ),
+    NotificationKind.PROPOSER_MESSAGE: gettext_lazy(
+        "The proposer of item %(number)s “%(title)s” sent %(unit)s a message on %(date)s. %(link)s"
+    ),
+}
+
+
+@dataclass
+class Message:
+    subject: str
+    body: str
+    sms_template: str = ""
+    sms_params: dict = field(default_factory=dict)
+
+
+def item_link(item_id):
+    """The item's page; the one place that knows the URL shape, for every channel."""
+    return f"{settings.SITE_URL.rstrip('/')}/items/{item_id}/"
+
+
+def language_of(user):
+    return user.language or settings.LANGUAGE_CODE
+
+
+def render(notification) -> Message:
+    """The message for `notification` in its recipient's language.
+
+    Reads `obligation`, `obligation.unit` and `item` — select them with the row.
+    """
+    with translation.override(language_of(notification.recipient)):
+        if notification.kind == NotificationKind.OFFICE_DIGEST:
+            return _render_digest(notification)
+        if notification.kind == NotificationKind.WEEKLY_SUMMARY:
+            return _render_summary(notification)
+        values = _values(notification)
+        body = str(_BODIES[notification.kind]) % values
+        subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
+        sms_params = {key: values[key] for key in ("number", "what", "due", "days", "unit", "date")}
+        sms_params["title"] = values["title"][:SMS_TITLE_CHARS]
+        return Message(subject, body, _sms_template(notification.kind), sms_params)
+
+
+def _values(notification):
+    item, obligation = notification.item, notification.obligation
+    values = {
+        "number": item.number,
+        "title": item.title,
+        "link": item_link(item.pk),
+        "what": obligation.get_kind_display() if obligation else "",
+        "due": obligation.due_on.isoformat() if obligation else "",
+        "unit": obligation.unit.name if obligation and obligation.unit else notification.params.get("unit", ""),
+        "days": notification.params.get("days", ""),
+        "date": notification.due_on.isoformat(),
+    }
+    return values
+
+
+def _render_digest(notification):
+    rows = notification.params.get("rows", [])
+    subject = _("Newly overdue items on %(date)s: %(count)s") % {
+        "date": notification.due_on.isoformat(),
+        "count": len(rows),
+    }
+    lines = [
+        _("%(number)s “%(title)s” — %(unit)s: %(what)s, due %(due)s. %(link)s")
+        % {**row, "what": _obligation_label(row["what"]), "link": item_link(row["item"])}
+        for row in rows
+    ]
+    params = {"date": notification.due_on.isoformat(), "count": len(rows)}
+    return Message(subject, "\n".join([subject, *lines]), _sms_template(notification.kind), params)
+
+
+def _render_summary(notification):
+    rows = notification.params.get("rows", [])
+    subject = _("Weekly summary per unit, week of %(date)s") % {"date": notification.due_on.isoformat()}
+    lines = [_("%(unit)s: %(open)s open, %(overdue)s overdue") % row for row in rows]
+    params = {"date": notification.due_on.isoformat(), "units": len(rows)}
+    return Message(subject, "\n".join([subject, *lines]), _sms_template(notification.kind), params)
+
+
+def _obligation_label(kind):
+    return str(ObligationKind(kind).label)
+
+
+def _sms_template(kind):
+    return settings.SMS_TEMPLATES.get(str(kind), "")

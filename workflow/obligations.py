@@ -1,0 +1,258 @@
+"""Obligations: open, fulfil, cancel, extend and re-derive the due dates items' handlers owe.
+
+The rules (which policy, which period, which working day) are `deadlines.rules`; this module
+stores what they give on Obligation rows and records the timeline event when a date moves.
+These functions run inside the caller's transaction; the workflow services own the locking.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, DateField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+
+from deadlines import calendar
+from deadlines.models import ObligationKind
+from deadlines.rules import derive, local_date, make_rule, remind_time
+from proposals.models import Item
+from workflow.errors import WorkflowError
+from workflow.models import Obligation
+from workflow.services.events import record_event
+
+OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+# Items locked at a time by a recomputation.
+RECOMPUTE_CHUNK = 1000
+
+
+# --- obligations ---------------------------------------------------------------------------
+
+
+def open_obligation(
+    *,
+    item,
+    kind,
+    now,
+    assignment=None,
+    round=1,
+    starts_on=None,
+    owner=None,
+    unit=None,
+    follow_up=None,
+) -> Obligation:
+    """Open one obligation with its due date, rule, reminder time and calendar version.
+
+    `follow_up` is the outcome category's cadence ("monthly" / "quarterly") for FOLLOW_UP.
+    The owner defaults to the proposer for feedback, the assignment's unit when there is one,
+    and the office otherwise.
+    """
+    kind = ObligationKind(kind)
+    rule = make_rule(item=item, kind=kind, assignment=assignment, starts_on=starts_on, now=now, follow_up=follow_up)
+    derived = derive(rule)
+    rule["end"] = derived.end.isoformat()
+    if owner is None:
+        if kind == ObligationKind.FEEDBACK:
+            owner = Obligation.Owner.PROPOSER
+        elif assignment is not None or unit is not None:
+            owner = Obligation.Owner.UNIT
+        else:
+            owner = Obligation.Owner.OFFICE
+    if unit is None and owner == Obligation.Owner.UNIT and assignment is not None:
+        unit = assignment.unit
+    return Obligation.objects.create(
+        item=item,
+        assignment=assignment,
+        kind=kind,
+        round=round,
+        owner=owner,
+        unit=unit,
+        starts_on=derived.starts_on,
+        rule=rule,
+        due_on=derived.due_on,
+        provisional=derived.provisional,
+        next_remind_at=remind_time(derived.due_on, rule["remind_before"], now),
+        calendar_version=calendar.calendar_version(),
+    )
+
+
+def _open_for(*, item, assignment=None, kinds=None, round=None):
+    rows = Obligation.objects.filter(OPEN, item=item)
+    if assignment is not None:
+        rows = rows.filter(assignment=assignment)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    if round is not None:
+        rows = rows.filter(round=round)
+    return rows
+
+
+def fulfil_obligations(*, item, kinds, now, assignment=None, round=None) -> int:
+    """Mark open obligations done; `on_time` is frozen as "done on or before the due date" (local date)."""
+    today = local_date(now)
+    return _open_for(item=item, assignment=assignment, kinds=kinds, round=round).update(
+        fulfilled_at=now,
+        on_time=Case(When(due_on__gte=today, then=Value(True)), default=Value(False)),
+        next_remind_at=None,
+    )
+
+
+def cancel_obligations(*, item, now, assignment=None, kinds=None) -> int:
+    """Stop open obligations that are no longer owed (a returned or replaced assignment)."""
+    return _open_for(item=item, assignment=assignment, kinds=kinds).update(cancelled_at=now, next_remind_at=None)
+
+
+def max_extended_due(assignment) -> dt.date:
+    """The latest date an extension may give the reply (EXTENDED_REPLY policy, default 6 months)."""
+    rule = make_rule(
+        item=assignment.item,
+        kind=ObligationKind.EXTENDED_REPLY,
+        assignment=assignment,
+        starts_on=None,
+        now=assignment.assigned_at,
+    )
+    return derive(rule).due_on
+
+
+def extend_reply(*, assignment, until: dt.date, now, actor=None) -> Obligation:
+    """Move the assignment's open reply obligation to `until`, within the extension limit."""
+    obligation = (
+        Obligation.objects.select_for_update()
+        .filter(OPEN, assignment=assignment, kind=ObligationKind.REPLY)
+        .order_by("-round")
+        .first()
+    )
+    if obligation is None:
+        raise WorkflowError(gettext("This assignment has no open reply deadline to extend."), code="no_open_reply")
+    limit = max_extended_due(assignment)
+    if until > limit:
+        raise WorkflowError(
+            gettext("The reply can be extended to %(limit)s at the latest.") % {"limit": limit.isoformat()},
+            code="extension_too_long",
+            field="until",
+        )
+    if until <= obligation.due_on:
+        raise WorkflowError(
+            gettext("The new due date must be after the current one, %(due)s.")
+            % {"due": obligation.due_on.isoformat()},
+            code="extension_not_later",
+            field="until",
+        )
+    old = obligation.due_on
+    rule = dict(obligation.rule, extended_to=until.isoformat(), extended_from=old.isoformat(), limit=limit.isoformat())
+    derived = derive(rule)
+    obligation.rule = rule
+    obligation.due_on = derived.due_on
+    obligation.provisional = derived.provisional
+    obligation.calendar_version = calendar.calendar_version()
+    obligation.next_remind_at = remind_time(derived.due_on, rule["remind_before"], now)
+    obligation.save(update_fields=["rule", "due_on", "provisional", "calendar_version", "next_remind_at"])
+    record_event(
+        item=obligation.item,
+        assignment=assignment,
+        action="deadline.extended",
+        actor=actor,
+        now=now,
+        obligation=obligation.pk,
+        kind=obligation.kind,
+        old=old,
+        new=derived.due_on,
+        limit=limit,
+    )
+    return obligation
+
+
+def recompute_open_obligations(*, now, actor=None) -> int:
+    """Derive every open obligation again after the holiday table changed; returns how many moved.
+
+    Fulfilled and cancelled obligations keep their dates (their timeliness is history). Each
+    move is an event "deadline.moved" on the item's timeline, with the old and new dates.
+
+    Locks as the workflow verbs do, the item first: a chunk of items in id order (as merges
+    lock two), then their open obligations. Holding obligations before items would deadlock
+    with a verb that holds the item and changes an obligation, since each event recorded here
+    references the item (a KEY SHARE lock at commit). Nothing is skipped: every open due date
+    must move, so this waits for a verb in progress.
+    """
+    version = calendar.calendar_version()
+    moved = 0
+    with transaction.atomic():
+        open_rows = Obligation.objects.filter(OPEN).order_by("item_id")
+        item_ids = list(open_rows.values_list("item_id", flat=True).distinct())
+        for start in range(0, len(item_ids), RECOMPUTE_CHUNK):
+            chunk = item_ids[start : start + RECOMPUTE_CHUNK]
+            list(Item.objects.filter(pk__in=chunk).order_by("pk").select_for_update(no_key=True).values_list("pk"))
+            rows = (
+                Obligation.objects.filter(OPEN, item_id__in=chunk)
+                .select_related("item", "assignment")
+                .select_for_update(of=("self",))
+            )
+            for obligation in rows:
+                moved += _rederive(obligation, version=version, now=now, actor=actor)
+    return moved
+
+
+def _rederive(obligation, *, version, now, actor):
+    """Bring one locked obligation up to the current calendar; 1 if its due date moved, else 0."""
+    derived = derive(obligation.rule)
+    if (
+        derived.due_on == obligation.due_on
+        and derived.provisional == obligation.provisional
+        and obligation.calendar_version == version
+    ):
+        return 0
+    old = obligation.due_on
+    obligation.rule = dict(obligation.rule, end=derived.end.isoformat())
+    obligation.due_on = derived.due_on
+    obligation.provisional = derived.provisional
+    obligation.calendar_version = version
+    fields = ["rule", "due_on", "provisional", "calendar_version"]
+    if derived.due_on != old:
+        obligation.next_remind_at = remind_time(derived.due_on, obligation.rule["remind_before"], now)
+        fields.append("next_remind_at")
+        record_event(
+            item=obligation.item,
+            assignment=obligation.assignment,
+            action="deadline.moved",
+            actor=actor,
+            now=now,
+            obligation=obligation.pk,
+            kind=obligation.kind,
+            old=old,
+            new=derived.due_on,
+            calendar_version=version,
+        )
+    obligation.save(update_fields=fields)
+    return int(derived.due_on != old)
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def with_deadlines(items, *, today: dt.date):
+    """Annotate items with `open_obligations`, `earliest_due_on`, `is_overdue` and `overdue_workdays`.
+
+    Two queries in all: one for the distinct overdue due dates of these items (their working-day
+    counts come from the in-memory calendar), then the list itself with correlated subqueries.
+    """
+    open_rows = Obligation.objects.filter(OPEN, item=OuterRef("pk")).order_by()
+    earliest = open_rows.values("item").annotate(first=Min("due_on")).values("first")
+    count = open_rows.values("item").annotate(n=Count("pk")).values("n")
+    overdue_dates = (
+        Obligation.objects.filter(OPEN, due_on__lt=today, item__in=items.order_by().values("pk"))
+        .order_by()
+        .values_list("due_on", flat=True)
+        .distinct()
+    )
+    workdays = [
+        When(earliest_due_on=day, then=Value(calendar.workdays_between(day, today))) for day in set(overdue_dates)
+    ]
+    annotated = items.annotate(
+        earliest_due_on=Subquery(earliest, output_field=DateField()),
+        open_obligations=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+    )
+    return annotated.annotate(
+        is_overdue=Case(
+            When(earliest_due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        overdue_workdays=Case(*workdays, default=Value(0), output_field=IntegerField()) if workdays else Value(0),
+    )
