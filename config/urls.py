@@ -11,9 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("items/", include("proposals.urls")),
     path("items/", include("imports.urls")),
-    path("items/", include("workflow.urls")),  # last under items/: attachments/ and import/ come first
+    path("items/", include("workflow.urls")),  # after imports.urls: import/ is not an item
     path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("notifications/", include("notifications.urls")),

@@ -50,7 +50,7 @@ class AttachmentInline(admin.TabularInline):
     @admin.display(description=_("file"))
     def download(self, attachment):
         return format_html(
-            '<a href="{}">{}</a>', reverse("proposals:attachment", args=[attachment.pk]), attachment.original_name
+            '<a href="{}">{}</a>', reverse("items:attachment", args=[attachment.pk]), attachment.original_name
         )
 
 

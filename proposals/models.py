@@ -238,7 +238,7 @@ class ItemProposer(models.Model):
 
 class _NoURLStorage(FileSystemStorage):
     def url(self, name):
-        raise ValueError("attachments have no public URL; link to proposals:attachment instead")
+        raise ValueError("attachments have no public URL; link to items:attachment instead")
 
 
 class PrivateStorage(LazyObject):

@@ -114,7 +114,7 @@ def test_the_allowed_types_come_from_settings(item, office, private_media, setti
 
 def download(client, user, attachment):
     client.force_login(user)
-    return client.get(reverse("proposals:attachment", args=[attachment.pk]))
+    return client.get(reverse("items:attachment", args=[attachment.pk]))
 
 
 def test_the_office_of_the_district_downloads_it(client, office, attachment):
@@ -152,6 +152,6 @@ def test_a_unit_not_assigned_gets_not_found(client, other_handler, attachment):
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, attachment):
-    response = client.get(reverse("proposals:attachment", args=[attachment.pk]))
+    response = client.get(reverse("items:attachment", args=[attachment.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

@@ -39,7 +39,7 @@ def draft(handled, handler):
 
 def download(client, user, file):
     client.force_login(user)
-    return client.get(reverse("proposals:attachment", args=[file.pk]))
+    return client.get(reverse("items:attachment", args=[file.pk]))
 
 
 def sees(user, file):
@@ -102,7 +102,7 @@ def test_the_item_page_lists_the_draft_file_for_the_unit_only(client, draft, han
         client.force_login(user)
         response = client.get(reverse("items:detail", args=[document.item_id]))
         assert (document in response.context["attachments"]) is listed
-        assert (reverse("proposals:attachment", args=[document.pk]) in response.content.decode()) is listed
+        assert (reverse("items:attachment", args=[document.pk]) in response.content.decode()) is listed
 
 
 @pytest.mark.parametrize("who", ["co_handler", "proposer_user", "office"])

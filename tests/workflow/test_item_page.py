@@ -105,7 +105,7 @@ def test_anonymous_users_are_sent_to_log_in(client, drafted):
 def test_the_page_shares_the_items_prefix_with_import_and_downloads():
     assert reverse("items:detail", args=[7]) == "/items/7/"
     assert reverse("imports:import") == "/items/import/"
-    assert reverse("proposals:attachment", args=[7]) == "/items/attachments/7/"
+    assert reverse("items:attachment", args=[7]) == "/items/attachments/7/"
 
 
 # --- what each role sees --------------------------------------------------------------------------
@@ -170,8 +170,8 @@ def test_proposers_are_listed_lead_first_and_attachments_download_through_the_ch
     assert [link.proposer.name for link in response.context["proposers"]] == ["张委员", "李委员"]
     assert "七届一次" in page_text and "城市建设和管理" in page_text and "建议增开社区巴士。" in page_text
     assert "Review for registration" in page_text and "The district office" in page_text
-    assert reverse("proposals:attachment", args=[file.pk]) in page_text
-    assert client.get(reverse("proposals:attachment", args=[file.pk])).status_code == 200
+    assert reverse("items:attachment", args=[file.pk]) in page_text
+    assert client.get(reverse("items:attachment", args=[file.pk])).status_code == 200
 
 
 def test_a_key_item_and_an_overdue_due_date_are_marked(client, drafted, office, leader, _clock):

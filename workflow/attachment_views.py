@@ -1,3 +1,5 @@
+"""The one way to fetch an attachment: through the visibility rule of its item."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
