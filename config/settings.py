@@ -44,12 +44,14 @@ INSTALLED_APPS = [
     "notifications",
     "imports",
     "reports",
+    "web",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "districts.middleware.LanguageMiddleware",
     "districts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "web.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -270,4 +273,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=REMINDER_TIME.hour, minute=REMINDER_TIME.minute),
     },
+    "purge-submit-tokens": {"task": "web.tasks.purge_old_submit_tokens", "schedule": crontab(hour=2, minute=0)},
 }

@@ -1,0 +1,44 @@
+"""One mapping from a refusal to what a person is told: a status, a stable code, a sentence, the field it names.
+
+The workflow services refuse with `workflow.errors` (their status is on the class); Django's
+views with `Http404` and `PermissionDenied`. Every browser view, the fallback middleware and
+the API's exception handler ask `refusal_of`, so one refusal answers the same everywhere:
+
+    WorkflowError  400  bad input or wrong state (the service's reason)
+    NotAllowed     403  wrong role for an object the actor may see
+    NotFound       404  outside the actor's scope, told exactly like a missing object
+    Conflict       409  someone else acted first
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from workflow.errors import WorkflowError
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    code: str
+    detail: str
+    field: str | None = None
+
+
+def refusal_of(exc) -> Refusal | None:
+    """The refusal `exc` stands for, or None when it is not a refusal (a bug: let it be a 500)."""
+    if isinstance(exc, WorkflowError):
+        return Refusal(exc.status, exc.code, str(exc.message), exc.field)
+    if isinstance(exc, Http404):
+        return Refusal(404, "not_found", _("Not found."))  # never the message: it may name what exists
+    if isinstance(exc, PermissionDenied):
+        return Refusal(403, "not_allowed", str(exc) or _("Your role does not allow this."))
+    return None
+
+
+def add_to_form(form, refusal: Refusal):
+    """Put the refusal beside the field it names, or above the form when it names none the form has."""
+    field = refusal.field if refusal.field in form.fields else None
+    form.add_error(field, refusal.detail)
