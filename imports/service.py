@@ -11,8 +11,9 @@ from simple_history.utils import bulk_create_with_history
 
 from districts.models import HandlingUnit, Proposer
 from proposals.models import Category, Item, ItemProposer, Kind, Session
+from workflow import access
 from workflow.errors import NotAllowed, WorkflowError
-from workflow.services import history_import, permissions
+from workflow.services import history_import
 from workflow.services.assignment import assign_units
 
 from .errors import ImportRejected, RowError
@@ -72,7 +73,7 @@ def _session_level(kind):
 
 
 def _require_office(actor, district):
-    if not permissions.is_office(actor, district.pk):
+    if not access.is_office(actor, district.pk):
         raise NotAllowed(_("Only the district office or an administrator may import items."))
 
 

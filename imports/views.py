@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from districts.models import District, Role
-from districts.selectors import active_memberships
 from imports.columns import COLUMN_HELP, COLUMNS
 from imports.template import template_workbook
+from workflow import access
 
 from .errors import ImportRejected
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -32,14 +31,10 @@ PREVIEW_ROWS = 50
 
 
 def importable_districts(user):
-    """Districts the user may import into: all for a superuser or city admin, their own for office staff."""
-    memberships = active_memberships(user)
-    if user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships):
-        return District.objects.filter(is_active=True)
-    ids = [m.district_id for m in memberships if m.role == Role.OFFICE]
-    if not ids:
+    """Districts the user may import into (`access.office_districts`); 403 for who acts as no office."""
+    if not access.acts_as_office(user):
         raise PermissionDenied(_("Only office staff and administrators may import items."))
-    return District.objects.filter(pk__in=ids, is_active=True)
+    return access.office_districts(user)
 
 
 def _pending_path(token, suffix):

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from districts.models import UNIT_ROLES, Membership, Role
+from districts.models import Membership, Role
+from workflow import access
 from workflow.models import Event
 
 from .models import NotificationKind
@@ -65,15 +66,7 @@ def _audience(event):
 
 def unit_users(unit_id):
     """Ids of the unit's active handlers (办理联络员), or of its head when it has none, in one query."""
-    rows = Membership.objects.filter(
-        role__in=UNIT_ROLES, unit_id=unit_id, is_active=True, user__is_active=True
-    ).values_list("role", "user_id")
-    handlers, heads = [], []
-    for role, user_id in rows:
-        users = handlers if role == Role.HANDLER else heads
-        if user_id not in users:
-            users.append(user_id)
-    return handlers or heads
+    return access.unit_people(access.people(unit_ids={unit_id}), unit_id)
 
 
 def proposer_users(item_ids):

@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from deadlines.calendar import add_workdays, is_workday, next_workday
 from deadlines.models import DeadlinePolicy
-from districts.models import Membership, Role
+from districts.models import Role
 from notifications.events import proposer_users
 from notifications.recording import Notice, record
+from workflow import access
 from workflow.models import Obligation
 
 from .models import NotificationKind
@@ -189,7 +190,7 @@ def _notices(plans):
     """Notices for [(obligation, kind, steps)], with every recipient looked up in two queries."""
     if not plans:
         return []
-    people = _unit_and_office_people(
+    people = access.people(
         unit_ids={obligation.unit_id for obligation, _kind, _steps in plans if obligation.unit_id},
         district_ids={obligation.item.district_id for obligation, _kind, _steps in plans},
     )
@@ -198,7 +199,7 @@ def _notices(plans):
     )
     notices = []
     for obligation, kind, steps in plans:
-        office = people.get((Role.OFFICE, obligation.item.district_id), [])
+        office = access.office_people(people, obligation.item.district_id)
         if kind == Kind.ESCALATION_HEAD:
             recipients = people.get((Role.UNIT_HEAD, obligation.unit_id)) or office
             params = {"days": steps.head}
@@ -209,9 +210,7 @@ def _notices(plans):
         else:
             params = {}
             if obligation.owner == Owner.UNIT:
-                recipients = people.get((Role.HANDLER, obligation.unit_id)) or people.get(
-                    (Role.UNIT_HEAD, obligation.unit_id), []
-                )
+                recipients = access.unit_people(people, obligation.unit_id)
             elif obligation.owner == Owner.PROPOSER:
                 recipients = proposers.get(obligation.item_id, [])
             else:
@@ -228,20 +227,6 @@ def _notices(plans):
             for user_id in recipients
         )
     return notices
-
-
-def _unit_and_office_people(*, unit_ids, district_ids):
-    """{(role, unit or district id): [user ids]} of handlers, heads and office staff, in one query."""
-    people = {}
-    rows = Membership.objects.filter(is_active=True, user__is_active=True).filter(
-        Q(role__in=[Role.HANDLER, Role.UNIT_HEAD], unit_id__in=unit_ids)
-        | Q(role=Role.OFFICE, district_id__in=district_ids)
-    )
-    for role, unit_id, district_id, user_id in rows.values_list("role", "unit_id", "district_id", "user_id"):
-        users = people.setdefault((role, district_id if role == Role.OFFICE else unit_id), [])
-        if user_id not in users:
-            users.append(user_id)
-    return people
 
 
 def _advance(next_at):
@@ -319,9 +304,9 @@ def _weekly_summary(today):
 
 
 def _to_office(rows_by_district, kind, today):
-    people = _unit_and_office_people(unit_ids=set(), district_ids=set(rows_by_district))
+    people = access.people(district_ids=set(rows_by_district))
     return [
         Notice(recipient_id=user_id, kind=kind, due_on=today, params={"rows": rows})
         for district_id, rows in rows_by_district.items()
-        for user_id in people.get((Role.OFFICE, district_id), [])
+        for user_id in access.office_people(people, district_id)
     ]

@@ -9,15 +9,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import Body, District, Role
-from districts.selectors import active_memberships
+from districts.models import Body
 from proposals.models import Kind
+from workflow import access
 from workflow.errors import WorkflowError
 from workflow.services.intake import KIND_BODY
 
 from .annual import annual_report
-
-REPORT_ROLES = (Role.OFFICE, Role.LEADER)
 
 
 class AnnualReportParams(serializers.Serializer):
@@ -35,21 +33,17 @@ class AnnualReportParams(serializers.Serializer):
         return attrs
 
 
-def report_scope(user):
-    """(is_admin, own district ids) of a user who may read reports; 403 for anyone else."""
-    memberships = active_memberships(user)
-    admin = user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships)
-    own = {m.district_id for m in memberships if m.role in REPORT_ROLES}
-    if not admin and not own:
+def require_report_reader(user):
+    """403 for anyone whose roles allow no reports (`access.reads_reports`)."""
+    if not access.reads_reports(user):
         raise PermissionDenied(_("Only office staff, district leaders and administrators may read reports."))
-    return admin, own
 
 
 def reportable_district(user, code):
     """The district `user` may read reports of; 404 outside their districts, exactly like an unknown code."""
-    admin, own = report_scope(user)
-    district = District.objects.filter(code=code).first()
-    if district is None or not (admin or district.pk in own):
+    require_report_reader(user)
+    district = access.report_districts(user).filter(code=code).first()
+    if district is None:
         raise NotFound(_("No such district."))
     return district
 
@@ -62,7 +56,7 @@ class AnnualReportView(APIView):
     )
     def get(self, request):
         # The role comes first, so a proposer or unit user learns nothing about districts or parameters.
-        report_scope(request.user)
+        require_report_reader(request.user)
         params = AnnualReportParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data

@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from districts.models import Body, District, Role
-from districts.selectors import active_memberships
+from districts.models import Body, District
 from proposals.models import Kind
+from workflow import access
 from workflow.errors import WorkflowError
 
 from . import exports
@@ -27,18 +27,12 @@ from .exports.tables import annual_tables, display_rows, figure_labels, report_s
 from .forms import BulletinForm, ReportForm
 from .units import replies_by_month, unit_statistics, units_table
 
-REPORTING_ROLES = (Role.OFFICE, Role.LEADER)
-
 
 def report_districts(user) -> list[District]:
-    """The districts `user` may report on; PermissionDenied when their roles allow no reports at all."""
-    memberships = active_memberships(user)
-    if user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships):
-        return list(District.objects.filter(is_active=True))
-    districts = {m.district_id: m.district for m in memberships if m.role in REPORTING_ROLES}
-    if not districts:
+    """The districts `user` may report on (`access.report_districts`); 403 when their roles allow no reports."""
+    if not access.reads_reports(user):
         raise PermissionDenied(_("Reports are for office staff, district leaders and administrators."))
-    return sorted(districts.values(), key=lambda d: (d.sort_order, d.code))
+    return list(access.report_districts(user))
 
 
 def _selection(request, form_class):

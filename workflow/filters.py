@@ -6,6 +6,9 @@ reads each role's own facts through the same selectors' conditions (`waiting_on_
 value is a form error shown on the page, not an exception.
 """
 
+import operator
+from functools import reduce
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
@@ -17,10 +20,11 @@ from districts.models import UNIT_ROLES, Body, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
+from .access import district_ids, held_replies
 from .models import Feedback, Obligation, Reply
 from .obligations import OPEN
 from .progress_labels import STAGES
-from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items, visible_replies
+from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items
 from .services.replies import IN_APPROVAL, REPLY_KINDS
 
 # Obligations a reply in the approval chain answers: the reply's, and the progress report's (the second reply).
@@ -41,47 +45,27 @@ SORT_CHOICES = [
 ]
 
 
-def _office_waits(district_id, replies) -> Q:
-    """The office's own work in its district: review, assignment, reassignment, reviewing a reply."""
-    work = (
-        Q(state__in=[Item.State.RECEIVED, Item.State.REGISTERED])
-        | awaits_reassignment()
-        | reply_awaits(replies, Reply.State.AWAITING_OFFICE)
-    )
+def _office_waits(district_id) -> Q:
+    """The office's own work in its district besides reviewing replies: review, assignment, reassignment."""
+    work = Q(state__in=[Item.State.RECEIVED, Item.State.REGISTERED]) | awaits_reassignment()
     return Q(district_id=district_id) & work
 
 
-def _leader_waits(user) -> Q:
-    """Replies of the units `user` is responsible for awaiting their sign-off."""
-    signoffs = Reply.objects.filter(
-        assignment__item=OuterRef("pk"),
-        assignment__unit__responsible_leader=user,
-        round=OuterRef("round"),
-        state=Reply.State.AWAITING_LEADER,
-    )
-    return Q(Exists(signoffs))
-
-
 def _unit_waits(unit_ids) -> Q:
-    """What the units owe on an item being handled or followed up.
+    """What the units owe on an item being handled or followed up, besides their head's approval of a reply.
 
     An open obligation of theirs (acceptance, consultation, opinion, reply, progress report) — but
     not a reply or a progress report whose reply is already in the approval chain: from the head on,
-    the reply waits on its approvers (on the unit's own head: its reply awaiting the head). And a
-    closing report after their second reply, which no obligation dates.
+    the reply waits on its approvers (`access.held_replies`). And their closing report once it is
+    due, which no obligation dates.
     """
-    own_replies = Reply.objects.filter(assignment__unit_id__in=unit_ids)
     in_approval = Reply.objects.filter(
         assignment=OuterRef("assignment"), round=OuterRef("round"), state__in=IN_APPROVAL
     )
     answered = Q(kind__in=ANSWERED_BY_A_REPLY) & Q(Exists(in_approval))
     owed = Obligation.objects.filter(OPEN, item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
     handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
-    return (
-        handling & Q(Exists(owed))
-        | reply_awaits(own_replies, Reply.State.AWAITING_HEAD)
-        | closing_report_due(own_replies)
-    )
+    return handling & Q(Exists(owed)) | closing_report_due(Reply.objects.filter(assignment__unit_id__in=unit_ids))
 
 
 def _proposer_waits(proposer_id) -> Q:
@@ -94,35 +78,31 @@ def waiting_on_me(user) -> Q | None:
     """What "waiting on me or my unit" means for each role `user` holds; None if no role waits.
 
     Each role's own facts, not the item's single `waiting_on` label, which shows one step of work
-    going on in parallel (a returned co-unit and the lead's reply, two split leads). The office:
-    items to review or assign, a returned assignment to reassign, any reply awaiting its review. A
-    leader: replies awaiting the sign-off of the units they are responsible for. A unit (handler
-    or head): what it owes (`_unit_waits`). A proposer: their feedback on the current round.
+    going on in parallel (a returned co-unit and the lead's reply, two split leads). A reply at an
+    approval step the user holds (`access.held_replies`: the office's review, a leader's sign-off
+    of the units they are responsible for, the unit head's approval — the unit's). The office:
+    items to review or assign, a returned assignment to reassign. A unit (handler or head): what
+    it owes (`_unit_waits`). A proposer: their feedback on the current round.
     """
-    condition = None
+    held = held_replies(user)
+    conditions = [] if held is None else [reply_awaits(held, *IN_APPROVAL)]
     unit_ids = set()
     for m in active_memberships(user):
         if m.role == Role.OFFICE:
-            mine = _office_waits(m.district_id, visible_replies(user))
-        elif m.role == Role.LEADER:
-            mine = _leader_waits(user)
+            conditions.append(_office_waits(m.district_id))
         elif m.role == Role.PROPOSER:
-            mine = _proposer_waits(m.proposer_id)
+            conditions.append(_proposer_waits(m.proposer_id))
         elif m.role in UNIT_ROLES:
             unit_ids.add(m.unit_id)
-            continue
-        else:  # a city admin: nothing waits on them in particular
-            continue
-        condition = mine if condition is None else condition | mine
     if unit_ids:
-        mine = _unit_waits(unit_ids)
-        condition = mine if condition is None else condition | mine
-    return condition
+        conditions.append(_unit_waits(unit_ids))
+    # A city admin: nothing waits on them in particular.
+    return reduce(operator.or_, conditions) if conditions else None
 
 
 def overseen_units(user):
     """The units of the districts where `user` is office staff or a leader (the unit filter's choices)."""
-    districts = {m.district_id for m in active_memberships(user) if m.role in (Role.OFFICE, Role.LEADER)}
+    districts = district_ids(user)
     return HandlingUnit.objects.filter(district_id__in=districts) if districts else None
 
 

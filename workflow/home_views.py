@@ -7,6 +7,8 @@ from deadlines.notices import warn_missing_years
 from districts.models import HandlingUnit, Role
 from districts.selectors import active_memberships
 
+from .access import acts_as_office
+
 
 @login_required
 def home(request):
@@ -15,6 +17,6 @@ def home(request):
     led_units = []
     if any(m.role == Role.LEADER for m in memberships):
         led_units = list(HandlingUnit.objects.filter(responsible_leader=request.user, is_active=True))
-    if request.user.is_superuser or any(m.role in (Role.OFFICE, Role.CITY_ADMIN) for m in memberships):
+    if acts_as_office(request.user):
         warn_missing_years(request)  # deadlines set now already fall in next year
     return render(request, "workflow/home.html", {"memberships": memberships, "led_units": led_units})

@@ -14,6 +14,7 @@ from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
 
+from .access import DISTRICT_ROLES, REPLY_HOLDERS, is_admin
 from .errors import item_not_found
 from .models import Assignment, ClosingReport, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 from .obligations import with_deadlines
@@ -47,11 +48,10 @@ def _role_scope(user, part, *, base=NOTHING) -> Q | None:
     """
     if not user.is_authenticated:
         return None
-    memberships = active_memberships(user)
-    if user.is_superuser or any(m.role == Role.CITY_ADMIN for m in memberships):
+    if is_admin(user):
         return Q()
     scope = base
-    for m in memberships:
+    for m in active_memberships(user):
         q = part(m)
         if q is not None:
             scope |= q
@@ -59,7 +59,7 @@ def _role_scope(user, part, *, base=NOTHING) -> Q | None:
 
 
 def _district_role(m):
-    return m.role in (Role.OFFICE, Role.LEADER)
+    return m.role in DISTRICT_ROLES
 
 
 def item_scope(user) -> Q | None:
@@ -87,13 +87,18 @@ _OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
 _HANDLING = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
 
 
-def _reply_in(replies, state):
-    return Exists(replies.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state=state))
+# What an item waits for while a reply is at each step of its approval chain (on the step's holder).
+APPROVAL_STEPS = {
+    Reply.State.AWAITING_HEAD: "head_approval",
+    Reply.State.AWAITING_LEADER: "leader_signoff",
+    Reply.State.AWAITING_OFFICE: "office_review",
+}
 
 
-def reply_awaits(replies, state) -> Q:
-    """A filter on Item: one of `replies` of the item's current round is at approval step `state`."""
-    return _HANDLING & Q(_reply_in(replies, state))
+def reply_awaits(replies, *steps) -> Q:
+    """A filter on Item: one of `replies` of the item's current round is at one of the approval `steps`."""
+    waiting = replies.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state__in=steps)
+    return _HANDLING & Q(Exists(waiting))
 
 
 def awaits_reassignment() -> Q:
@@ -132,9 +137,7 @@ def _waits(replies):
         (Q(state=Item.State.REGISTERED), "assignment", "office"),
         (Q(state=Item.State.REPLIED), "feedback", "proposer"),
         (_HANDLING & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
-        (reply_awaits(replies, Reply.State.AWAITING_HEAD), "head_approval", "unit_head"),
-        (reply_awaits(replies, Reply.State.AWAITING_LEADER), "leader_signoff", "leader"),
-        (reply_awaits(replies, Reply.State.AWAITING_OFFICE), "office_review", "office"),
+        *((reply_awaits(replies, step), APPROVAL_STEPS[step], holder) for step, holder in REPLY_HOLDERS.items()),
         (awaits_reassignment(), "reassignment", "office"),
         (closing_report_due(replies), "closing_report", "unit"),
         (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),

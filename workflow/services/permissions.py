@@ -13,6 +13,7 @@ from districts.models import UNIT_ROLES, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, ItemProposer
 
+from ..access import REPLY_HOLDERS, district_ids, is_office
 from ..errors import NotAllowed, NotFound, item_not_found
 from ..models import Assignment, Message
 from ..selectors import item_scope
@@ -24,16 +25,6 @@ def require_visible(actor, item):
     scope = item_scope(actor)
     if scope is None or not Item.objects.filter(scope, pk=item.pk).exists():
         raise item_not_found()
-
-
-def is_office(actor, district_id) -> bool:
-    """Office staff of the district, a city-level admin, a superuser, or the system."""
-    if actor is None or actor.is_superuser:
-        return True
-    return any(
-        m.role == Role.CITY_ADMIN or (m.role == Role.OFFICE and m.district_id == district_id)
-        for m in active_memberships(actor)
-    )
 
 
 def require_office(actor, item):
@@ -86,9 +77,22 @@ def require_leader(actor, item, unit):
     require_visible(actor, item)
     if actor is None:
         return
-    is_leader = any(m.role == Role.LEADER and m.district_id == item.district_id for m in active_memberships(actor))
+    is_leader = item.district_id in district_ids(actor, (Role.LEADER,))
     if not (is_leader and unit.responsible_leader_id == actor.pk):
         raise NotAllowed(_("Only the district leader responsible for this unit may sign this off."))
+
+
+def require_reply_holder(actor, item, reply, step):
+    """The actor holds `reply` at approval step `step` (`access.REPLY_HOLDERS`): the unit's head, the
+    district leader responsible for the unit, or the office.
+    """
+    role = REPLY_HOLDERS[step]
+    if role == Role.UNIT_HEAD:
+        require_unit(actor, item, reply.assignment, roles=(Role.UNIT_HEAD,))
+    elif role == Role.LEADER:
+        require_leader(actor, item, reply.assignment.unit)
+    else:
+        require_office(actor, item)
 
 
 def proposer_ids_of(item) -> set:

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from deadlines.models import ObligationKind
-from districts.models import Role
 from proposals.models import Item
 
 from .. import obligations
+from ..access import REPLY_HOLDERS
 from ..errors import Conflict, WorkflowError
 from ..models import Assignment, FollowUp, Obligation, Reply
 from . import permissions
@@ -26,7 +26,7 @@ from .locking import lock_item, reread
 from .opinions import missing_opinions
 from .outcomes import check_category, check_category_details
 
-IN_APPROVAL = (Reply.State.AWAITING_HEAD, Reply.State.AWAITING_LEADER, Reply.State.AWAITING_OFFICE)
+IN_APPROVAL = tuple(REPLY_HOLDERS)  # the steps of the approval chain, in order
 REPLY_KINDS = [ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKind.REHANDLING_REPLY]
 DRAFT_FIELDS = ("text", "category", "reason", "planned_on", "signer")
 
@@ -171,7 +171,7 @@ def approve_reply(*, actor, now, reply) -> Reply:
     """签发 by the unit head; a category needing it goes on to the responsible district leader."""
     with transaction.atomic():
         item, reply = _locked_reply(reply)
-        permissions.require_unit(actor, item, reply.assignment, roles=(Role.UNIT_HEAD,))
+        permissions.require_reply_holder(actor, item, reply, Reply.State.AWAITING_HEAD)
         _check_state(reply, Reply.State.AWAITING_HEAD, done_message=_("This reply has already been approved."))
         _check_stage(item, reply.assignment, reply.kind)
         reply.head_approved_by = actor
@@ -190,7 +190,7 @@ def sign_off_reply(*, actor, now, reply) -> Reply:
     """阅批 by the district leader responsible for the unit (e.g. every 留作参考 reply)."""
     with transaction.atomic():
         item, reply = _locked_reply(reply)
-        permissions.require_leader(actor, item, reply.assignment.unit)
+        permissions.require_reply_holder(actor, item, reply, Reply.State.AWAITING_LEADER)
         _check_state(reply, Reply.State.AWAITING_LEADER, done_message=_("This reply has already been signed off."))
         _check_stage(item, reply.assignment, reply.kind)
         reply.leader_signed_by = actor
@@ -209,15 +209,10 @@ def send_back_reply(*, actor, now, reply, reason) -> Reply:
         raise WorkflowError(_("Say why the reply is sent back."), code="reason_missing", field="reason")
     with transaction.atomic():
         item, reply = _locked_reply(reply)
-        if reply.state == Reply.State.AWAITING_HEAD:
-            permissions.require_unit(actor, item, reply.assignment, roles=(Role.UNIT_HEAD,))
-        elif reply.state == Reply.State.AWAITING_LEADER:
-            permissions.require_leader(actor, item, reply.assignment.unit)
-        elif reply.state == Reply.State.AWAITING_OFFICE:
-            permissions.require_office(actor, item)
-        else:
+        if reply.state not in IN_APPROVAL:
             permissions.require_visible(actor, item)
             raise WorkflowError(_("Only a reply being approved can be sent back."), code="state")
+        permissions.require_reply_holder(actor, item, reply, reply.state)
         _check_stage(item, reply.assignment, reply.kind)
         from_state = reply.state
         reply.state = Reply.State.DRAFT
@@ -251,7 +246,7 @@ def send_reply(*, actor, now, reply) -> Reply:
     """The office sends the approved reply to the proposer; the category at reply is frozen here."""
     with transaction.atomic():
         item, reply = _locked_reply(reply)
-        permissions.require_office(actor, item)
+        permissions.require_reply_holder(actor, item, reply, Reply.State.AWAITING_OFFICE)
         _check_state(reply, Reply.State.AWAITING_OFFICE, done_message=_("This reply has already been sent."))
         _check_stage(item, reply.assignment, reply.kind)
         _check_complete(item, reply)
