@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "imports",
     "reports",
     "web",
+    "api",
     "demo",
 ]
 
@@ -217,6 +218,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Suggestions and proposals API", "VERSION": "1"}
 

@@ -1,0 +1,61 @@
+"""Every API error is `{"code", "detail", "field"}`, in the caller's language, with the browser's statuses.
+
+Workflow refusals go through the front door's one mapping (`web.refusals.refusal_of`); DRF's
+own errors (bad parameters, not logged in, throttled) are put in the same shape. A bad
+request that names several fields keeps them all under `errors`, `field` naming the first.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from web.refusals import refusal_of
+from workflow.errors import WorkflowError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, WorkflowError | Http404 | PermissionDenied):
+        refusal = refusal_of(exc)
+        body = {"code": refusal.code, "detail": refusal.detail, "field": refusal.field}
+        return Response(body, status=refusal.status)
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    response.data = _body(exc)
+    return response
+
+
+def _body(exc):
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        errors = {field: [str(m) for m in _messages(messages)] for field, messages in exc.detail.items()}
+        codes = exc.get_codes()
+        field, first = next(iter(errors.items()), (None, [""]))
+        code = _first(codes.get(field)) if isinstance(codes, dict) else "invalid"
+        return {
+            "code": code or "invalid",
+            "detail": first[0] if first else "",
+            "field": None if field in ("non_field_errors", "detail") else field,
+            "errors": errors,
+        }
+    if isinstance(exc.detail, list):
+        return {"code": _first(exc.get_codes()) or "invalid", "detail": str(exc.detail[0]), "field": None}
+    code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+    if exc.status_code == status.HTTP_404_NOT_FOUND:
+        code = "not_found"
+    return {"code": code, "detail": str(exc.detail), "field": None}
+
+
+def _messages(value):
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in _messages(inner)]
+    if isinstance(value, list):
+        return [m for inner in value for m in _messages(inner)]
+    return [value]
+
+
+def _first(codes):
+    while isinstance(codes, list | dict):
+        codes = next(iter(codes.values() if isinstance(codes, dict) else codes), None)
+    return codes
