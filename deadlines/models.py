@@ -62,6 +62,10 @@ class ObligationKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Report follow-up progress")
 
 
+# The obligations a lead unit's reply answers: the reply, extended or not, and the reply after a disagreement.
+REPLY_KINDS = (ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKind.REHANDLING_REPLY)
+
+
 class PeriodUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
     CALENDAR_DAYS = "calendar_days", _("calendar days")

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from districts.models import Body
-from proposals.models import ORDINARY_KINDS, Item, Kind
+from proposals.models import ORDINARY_KINDS, Item, Kind, kind_fits_body
 from workflow.models import BodySetting, OutcomeCategory, RatingValue
-from workflow.services.intake import KIND_BODY
 
 from . import columns
 from .errors import ImportRejected, RowError
@@ -103,7 +102,7 @@ def _check_row(r, unread, header_of, lookups, errors, today):
 
     outcome_given = bool(r.outcome)
     if "body" not in unread:
-        if KIND_BODY.get(r.kind, r.body) != r.body:  # an unread kind is "", which any body takes
+        if not kind_fits_body(r.kind, r.body):  # an unread kind is "", which any body takes
             error("kind", _("This kind of item does not belong to the body %(body)s.") % {"body": r.body})
         if r.body not in lookups:
             error("body", _("The district has no outcome scheme for this body."))

@@ -119,7 +119,8 @@ def _lock_due(now):
     keep inserting rows that reference these items (events, event notices) meanwhile.
     """
     return list(
-        Obligation.objects.filter(next_remind_at__lte=now, fulfilled_at__isnull=True, cancelled_at__isnull=True)
+        Obligation.objects.open()
+        .filter(next_remind_at__lte=now)
         .order_by("next_remind_at")
         .select_related("item")
         .only(*_FIELDS, *(f"item__{name}" for name in _ITEM_FIELDS))
@@ -259,7 +260,7 @@ def send_digests(*, now):
 
 
 def _open_obligations():
-    return Obligation.objects.filter(fulfilled_at__isnull=True, cancelled_at__isnull=True, item__is_imported=False)
+    return Obligation.objects.open().filter(item__is_imported=False)
 
 
 def _daily_digest(today):

@@ -84,6 +84,18 @@ ORDINARY_KINDS = {
     Body.NPC: (Kind.SUGGESTION, Kind.WRITTEN_OPINION),
     Body.CPPCC: (Kind.PROPOSAL,),
 }
+# The body each kind is handed in to; a city item (交办件) comes to either.
+KIND_BODY = {
+    Kind.SUGGESTION: Body.NPC,
+    Kind.WRITTEN_OPINION: Body.NPC,
+    Kind.COMMUNITY_OPINION: Body.NPC,
+    Kind.PROPOSAL: Body.CPPCC,
+}
+
+
+def kind_fits_body(kind, body) -> bool:
+    """Whether an item of `kind` belongs to `body`; a city item, or an unknown kind (an unread cell), fits either."""
+    return KIND_BODY.get(kind, body) == body
 
 
 class Item(models.Model):

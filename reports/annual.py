@@ -43,6 +43,7 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from deadlines.models import REPLY_KINDS
 from districts.models import Body
 from proposals.models import ORDINARY_KINDS, Category, Item, Kind
 from workflow.errors import WorkflowError
@@ -60,12 +61,11 @@ from workflow.models import (
 from .rounding import as_number, change, grouped_table_percents, percent, table_percents
 
 LEAD_ROLES = Assignment.LEAD_ROLES
-RETURNED = Assignment.State.RETURNED
 # Obligation kinds whose on-time rate the report shows, by the name it shows them under.
 TIMELINESS_KINDS = {
     "acceptance": ("acceptance",),
     "consultation": ("consultation",),
-    "reply": ("reply", "extended_reply", "rehandling_reply"),
+    "reply": REPLY_KINDS,
 }
 
 
@@ -107,7 +107,7 @@ def latest_rating(end, value, *, item=None):
 
 
 def _lead_assignments():
-    return Assignment.objects.filter(item=OuterRef("pk"), role__in=LEAD_ROLES).exclude(state=RETURNED)
+    return Assignment.objects.active_leads().filter(item=OuterRef("pk"))
 
 
 # An outcome's place in its scheme (its sort_order, a PositiveSmallIntegerField) + 1, or 0 for none, is below this.
@@ -253,14 +253,14 @@ def _shift_year_back(day):
 def _units(districts, year, body, kinds):
     """Each district's units with an assignment (lead or co, not returned) on the report's items, heaviest first."""
     rows = (
-        Assignment.objects.filter(
+        Assignment.objects.active()
+        .filter(
             item__district__in=districts,
             item__year=year,
             item__body=body,
             item__kind__in=kinds,
             item__review=Item.Review.REGISTERED,
         )
-        .exclude(state=RETURNED)
         .values("item__district_id", "unit_id", "unit__name")
         .annotate(
             items=Count("item_id", distinct=True),

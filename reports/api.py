@@ -10,10 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts.models import Body
-from proposals.models import Kind
+from proposals.models import Kind, kind_fits_body
 from workflow import access
 from workflow.errors import WorkflowError
-from workflow.services.intake import KIND_BODY
 
 from .annual import annual_report
 
@@ -28,7 +27,7 @@ class AnnualReportParams(serializers.Serializer):
 
     def validate(self, attrs):
         kind = attrs.get("kind")
-        if kind and KIND_BODY.get(kind, attrs["body"]) != attrs["body"]:
+        if kind and not kind_fits_body(kind, attrs["body"]):
             raise ValidationError({"kind": [gettext_lazy("This kind of item does not belong to that body.")]})
         return attrs
 

@@ -25,6 +25,7 @@ from deadlines.models import ObligationKind
 from districts.models import Body, HandlingUnit
 from proposals.models import Item
 from workflow.models import Assignment, Event, Feedback, Obligation
+from workflow.models.obligations import open_at
 
 OFFICE_SEND_BACK = {"action": "reply.sent_back", "data__step": "awaiting_office"}
 
@@ -105,11 +106,7 @@ def status_bulletin(*, district, body, start, end) -> Bulletin:
     since, until = _start_of(start), _start_of(end + dt.timedelta(days=1))
     local = timezone.get_current_timezone()
 
-    open_at_end = (
-        Q(due_on__lt=end)
-        & (Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gte=until))
-        & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=until))
-    )
+    open_at_end = Q(due_on__lt=end) & open_at(until)
     late_in_period = Q(on_time=False, fulfilled_at__gte=since, fulfilled_at__lt=until)
     overdue = []
     for o in (
@@ -136,8 +133,8 @@ def status_bulletin(*, district, body, start, end) -> Bulletin:
     )
     leads = {}
     for a in (
-        Assignment.objects.filter(item__in=[f.item_id for f in feedback], role__in=Assignment.LEAD_ROLES)
-        .exclude(state=Assignment.State.RETURNED)
+        Assignment.objects.active_leads()
+        .filter(item__in=[f.item_id for f in feedback])
         .select_related("unit")
         .order_by("unit__sort_order")
     ):
@@ -151,9 +148,8 @@ def status_bulletin(*, district, body, start, end) -> Bulletin:
     # it had not returned by the end of the period (a returned item was never its work).
     named = {entry.unit.pk for entry in overdue}
     worked = (
-        Obligation.objects.filter(item__in=items, owner=Obligation.Owner.UNIT, starts_on__lte=end)
-        .filter(Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gte=since))
-        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=since))
+        Obligation.objects.open_at(since)
+        .filter(item__in=items, owner=Obligation.Owner.UNIT, starts_on__lte=end)
         .exclude(assignment__state=Assignment.State.RETURNED, assignment__returned_at__lt=until)
     )
     clean = list(

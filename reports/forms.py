@@ -7,15 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Body
-from proposals.models import Kind
-from workflow.services.intake import KIND_BODY
+from proposals.models import Kind, kind_fits_body
 
 FIRST_YEAR, LAST_YEAR = 1980, 2100  # the years a report may cover; a date far outside overflows the date sums
 
 
 def body_kinds(body):
     """The kinds of item that belong to `body` (city items belong to both)."""
-    return [kind for kind in Kind if KIND_BODY.get(kind, body) == body]
+    return [kind for kind in Kind if kind_fits_body(kind, body)]
 
 
 class ReportForm(forms.Form):
@@ -48,7 +47,7 @@ class ReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind, body = cleaned.get("kind"), cleaned.get("body")
-        if kind and body and KIND_BODY.get(kind, body) != body:
+        if kind and body and not kind_fits_body(kind, body):
             self.add_error("kind", _("This kind of item does not belong to that body."))
         return cleaned
 

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.models import ObligationKind
+from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import HandlingUnit, UnitContact
 from proposals.models import Item
 from workflow.models import Assignment, BodySetting, Obligation, Reply
@@ -28,7 +28,6 @@ from .exports.tables import COUNT, Column, Table
 
 LEAD_ROLES = Assignment.LEAD_ROLES
 RETURNED = Assignment.State.RETURNED
-REPLY_KINDS = (ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKind.REHANDLING_REPLY)
 # Obligation kinds whose frozen on-time flag the table shows, by column prefix.
 TIMED = {
     "accepted": (ObligationKind.ACCEPTANCE,),
@@ -97,10 +96,9 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
     )
     rows = {unit.pk: UnitRow(unit=unit) for unit in units}
 
-    active = ~Q(state=RETURNED)
     for r in assignments.values("unit_id").annotate(
-        led=Count("item_id", filter=active & Q(role__in=LEAD_ROLES), distinct=True),
-        co=Count("item_id", filter=active & Q(role=Assignment.Role.CO), distinct=True),
+        led=Count("item_id", filter=Assignment.ACTIVE_LEAD, distinct=True),
+        co=Count("item_id", filter=Assignment.ACTIVE & Q(role=Assignment.Role.CO), distinct=True),
         returned=Count("pk", filter=Q(state=RETURNED)),
     ):
         row = rows[r["unit_id"]]
@@ -110,7 +108,7 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
     for prefix, obligation_kinds in TIMED.items():
         timed[f"{prefix}_on_time"] = Count("pk", filter=Q(kind__in=obligation_kinds, on_time=True))
         timed[f"{prefix}_late"] = Count("pk", filter=Q(kind__in=obligation_kinds, on_time=False))
-    overdue = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True, due_on__lt=as_of)
+    overdue = Obligation.OPEN & Q(due_on__lt=as_of)
     obligations = Obligation.objects.filter(item__in=items, owner=Obligation.Owner.UNIT, unit__isnull=False)
     for r in obligations.values("unit_id").annotate(
         **timed, overdue_now=Count("pk", filter=overdue), oldest_due=Min("due_on", filter=overdue)
@@ -123,11 +121,9 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
         row.overdue_now = r["overdue_now"]
         row.longest_delay = (as_of - r["oldest_due"]).days if r["oldest_due"] else None
 
-    lead = assignments.filter(role__in=LEAD_ROLES).exclude(state=RETURNED)
-    later = Reply.objects.filter(
-        assignment=OuterRef("assignment"), state=Reply.State.SENT, sent_at__gt=OuterRef("sent_at")
-    )
-    current = Reply.objects.filter(assignment__in=lead, state=Reply.State.SENT).exclude(Exists(later))
+    lead = assignments.active_leads()
+    later = Reply.objects.sent().filter(assignment=OuterRef("assignment"), sent_at__gt=OuterRef("sent_at"))
+    current = Reply.objects.sent().filter(assignment__in=lead).exclude(Exists(later))
     for r in current.values("assignment__unit_id", "category__code").annotate(
         n=Count("assignment__item", distinct=True)
     ):
@@ -224,13 +220,8 @@ def replies_by_month(*, district, year, body, kind=None) -> list[tuple[str, int]
     """Items first answered in each month (YYYY-MM), from January of the year to the last month with a reply."""
     items = _items(district, year, body, report_kinds(body, kind))
     first = (
-        Reply.objects.filter(
-            assignment__item__in=items,
-            assignment__role__in=LEAD_ROLES,
-            state=Reply.State.SENT,
-            kind=Reply.Kind.REPLY,
-            round=1,
-        )
+        Reply.objects.sent()
+        .filter(assignment__item__in=items, assignment__role__in=LEAD_ROLES, kind=Reply.Kind.REPLY, round=1)
         .annotate(month=TruncMonth("sent_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(n=Count("assignment__item", distinct=True))

@@ -15,17 +15,16 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deadlines.models import ObligationKind
+from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import UNIT_ROLES, Body, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
 from .access import district_ids, held_replies
 from .models import Feedback, Obligation, Reply
-from .obligations import OPEN
 from .progress_labels import STAGES
 from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items
-from .services.replies import IN_APPROVAL, REPLY_KINDS
+from .services.replies import IN_APPROVAL
 
 # Obligations a reply in the approval chain answers: the reply's, and the progress report's (the second reply).
 ANSWERED_BY_A_REPLY = [*REPLY_KINDS, ObligationKind.FOLLOW_UP]
@@ -63,7 +62,7 @@ def _unit_waits(unit_ids) -> Q:
         assignment=OuterRef("assignment"), round=OuterRef("round"), state__in=IN_APPROVAL
     )
     answered = Q(kind__in=ANSWERED_BY_A_REPLY) & Q(Exists(in_approval))
-    owed = Obligation.objects.filter(OPEN, item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
+    owed = Obligation.objects.open().filter(item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
     handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
     return handling & Q(Exists(owed)) | closing_report_due(Reply.objects.filter(assignment__unit_id__in=unit_ids))
 

@@ -24,7 +24,6 @@ from . import timeline
 from .errors import NotFound, WorkflowError
 from .models import Assignment, Obligation
 from .models.messages import MAX_MESSAGE_CHARS
-from .obligations import OPEN
 from .progress_labels import WAITING_ON, WAITS_FOR
 from .selectors import (
     get_item_for,
@@ -102,9 +101,7 @@ def _timeline(user, item):
 
 def _next_due(item):
     """The earliest open obligation (the one behind `earliest_due_on`) and how its date was reached."""
-    obligation = (
-        Obligation.objects.filter(OPEN, item=item).select_related("unit").order_by("due_on", "pk").first()
-    )
+    obligation = Obligation.objects.open().filter(item=item).select_related("unit").order_by("due_on", "pk").first()
     return (obligation, explain(obligation)) if obligation else (None, "")
 
 

@@ -23,12 +23,7 @@ PAGE_SIZE = 50
 def _rows(user):
     """The visible items with what a row shows: lead proposer, lead units, category and last change."""
     lead_proposers = ItemProposer.objects.filter(is_lead=True).select_related("proposer")
-    lead_units = (
-        Assignment.objects.filter(role__in=Assignment.LEAD_ROLES)
-        .exclude(state=Assignment.State.RETURNED)
-        .select_related("unit")
-        .order_by("assigned_at", "pk")
-    )
+    lead_units = Assignment.objects.active_leads().select_related("unit").order_by("assigned_at", "pk")
     # The last event the user may read: another unit's reply drafting does not show as a change.
     last_change = visible_events(user).filter(item=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
     return (

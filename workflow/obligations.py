@@ -8,7 +8,7 @@ These functions run inside the caller's transaction; the workflow services own t
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, DateField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, IntegerField, Min, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -20,7 +20,6 @@ from workflow.errors import WorkflowError
 from workflow.models import Obligation
 from workflow.services.events import record_event
 
-OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
 # Items locked at a time by a recomputation.
 RECOMPUTE_CHUNK = 1000
 
@@ -76,7 +75,7 @@ def open_obligation(
 
 
 def _open_for(*, item, assignment=None, kinds=None, round=None):
-    rows = Obligation.objects.filter(OPEN, item=item)
+    rows = Obligation.objects.open().filter(item=item)
     if assignment is not None:
         rows = rows.filter(assignment=assignment)
     if kinds is not None:
@@ -116,8 +115,9 @@ def max_extended_due(assignment) -> dt.date:
 def extend_reply(*, assignment, until: dt.date, now, actor=None) -> Obligation:
     """Move the assignment's open reply obligation to `until`, within the extension limit."""
     obligation = (
-        Obligation.objects.select_for_update()
-        .filter(OPEN, assignment=assignment, kind=ObligationKind.REPLY)
+        Obligation.objects.open()
+        .select_for_update()
+        .filter(assignment=assignment, kind=ObligationKind.REPLY)
         .order_by("-round")
         .first()
     )
@@ -176,13 +176,14 @@ def recompute_open_obligations(*, now, actor=None) -> int:
     version = calendar.calendar_version()
     moved = 0
     with transaction.atomic():
-        open_rows = Obligation.objects.filter(OPEN).order_by("item_id")
+        open_rows = Obligation.objects.open().order_by("item_id")
         item_ids = list(open_rows.values_list("item_id", flat=True).distinct())
         for start in range(0, len(item_ids), RECOMPUTE_CHUNK):
             chunk = item_ids[start : start + RECOMPUTE_CHUNK]
             list(Item.objects.filter(pk__in=chunk).order_by("pk").select_for_update(no_key=True).values_list("pk"))
             rows = (
-                Obligation.objects.filter(OPEN, item_id__in=chunk)
+                Obligation.objects.open()
+                .filter(item_id__in=chunk)
                 .select_related("item", "assignment")
                 .select_for_update(of=("self",))
             )
@@ -234,11 +235,12 @@ def with_deadlines(items, *, today: dt.date):
     Two queries in all: one for the distinct overdue due dates of these items (their working-day
     counts come from the in-memory calendar), then the list itself with correlated subqueries.
     """
-    open_rows = Obligation.objects.filter(OPEN, item=OuterRef("pk")).order_by()
+    open_rows = Obligation.objects.open().filter(item=OuterRef("pk")).order_by()
     earliest = open_rows.values("item").annotate(first=Min("due_on")).values("first")
     count = open_rows.values("item").annotate(n=Count("pk")).values("n")
     overdue_dates = (
-        Obligation.objects.filter(OPEN, due_on__lt=today, item__in=items.order_by().values("pk"))
+        Obligation.objects.open()
+        .filter(due_on__lt=today, item__in=items.order_by().values("pk"))
         .order_by()
         .values_list("due_on", flat=True)
         .distinct()

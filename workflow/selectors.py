@@ -22,13 +22,12 @@ from .obligations import with_deadlines
 
 def unit_items(unit_id):
     """The ids of the items assigned to `unit_id` (not after returning the assignment)."""
-    return Assignment.objects.filter(unit_id=unit_id).exclude(state=Assignment.State.RETURNED).values("item_id")
+    return Assignment.objects.active().filter(unit_id=unit_id).values("item_id")
 
 
 def _led_items(unit_id):
     """The ids of the items `unit_id` leads (not after returning the assignment)."""
-    leads = Assignment.objects.filter(unit_id=unit_id, role__in=Assignment.LEAD_ROLES)
-    return leads.exclude(state=Assignment.State.RETURNED).values("item_id")
+    return Assignment.objects.active_leads().filter(unit_id=unit_id).values("item_id")
 
 
 def _proposer_items(proposer_id):
@@ -83,7 +82,6 @@ def _scoped(user):
 
 
 # What an item in the workflow waits for, and on whom, in order of precedence.
-_OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
 _HANDLING = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
 
 
@@ -144,7 +142,7 @@ def _waits(replies):
         # A consultation or a co-unit's opinion is owed only while the item is handled, and an
         # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).
         (
-            _HANDLING & Q(Exists(Obligation.objects.filter(_OPEN, item=OuterRef("pk"), kind="consultation"))),
+            _HANDLING & Q(Exists(Obligation.objects.open().filter(item=OuterRef("pk"), kind="consultation"))),
             "consultation",
             "unit",
         ),
@@ -194,7 +192,7 @@ def get_item_for(user, pk, *, today=None, related=()) -> Item:
 
 def reply_scope(user) -> Q:
     """A filter on Reply: drafts stay within the unit and the district's office and leaders."""
-    published = Q(state=Reply.State.SENT, published_at__isnull=False)
+    published = Reply.PUBLISHED
 
     def part(m):
         if _district_role(m):
@@ -309,9 +307,7 @@ def visible_messages(user):
 
 def published_replies():
     """The public portal: replies the office published with the proposer's consent."""
-    return Reply.objects.filter(state=Reply.State.SENT, published_at__isnull=False).select_related(
-        "assignment__item", "assignment__unit", "category"
-    )
+    return Reply.objects.published().select_related("assignment__item", "assignment__unit", "category")
 
 
 def _opinion_scope(user) -> Q | None:

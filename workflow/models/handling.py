@@ -16,6 +16,16 @@ from .schemes import OutcomeCategory, RatingValue
 USER = settings.AUTH_USER_MODEL
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments the unit still holds: not returned to the office."""
+        return self.filter(Assignment.ACTIVE)
+
+    def active_leads(self):
+        """The lead (and split lead) assignments the units still hold: who reply and whose outcome counts."""
+        return self.filter(Assignment.ACTIVE_LEAD)
+
+
 class Assignment(models.Model):
     """An item handed to one unit (交办) as lead, split lead (分办) or co-unit (会办)."""
 
@@ -36,6 +46,9 @@ class Assignment(models.Model):
     OPEN_STATES = (State.PENDING, State.ACCEPTED)
     # Returned and not yet handed to another unit (`assignment.reassign` links the new one).
     AWAITING_REASSIGNMENT = Q(state=State.RETURNED, replaced_by__isnull=True)
+    # Not returned: the unit holds it (`Assignment.objects.active()`), and as a lead (`active_leads()`).
+    ACTIVE = ~Q(state=State.RETURNED)
+    ACTIVE_LEAD = ACTIVE & Q(role__in=LEAD_ROLES)
 
     item = models.ForeignKey("proposals.Item", models.PROTECT, related_name="assignments", verbose_name=_("item"))
     unit = models.ForeignKey(HandlingUnit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))
@@ -55,6 +68,8 @@ class Assignment(models.Model):
         verbose_name=_("reassigned from"),
     )
     history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "assigned_at", "pk"]
@@ -165,6 +180,20 @@ class CoUnitOpinion(models.Model):
         return f"{self.assignment} · {self.round}"
 
 
+class ReplyQuerySet(models.QuerySet):
+    def sent(self):
+        """Replies sent to the proposers (a second reply too)."""
+        return self.filter(state=Reply.State.SENT)
+
+    def unsent(self):
+        """Drafts and replies in the approval chain: neither sent nor superseded."""
+        return self.exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
+
+    def published(self):
+        """Sent replies the office published on the portal, with the proposer's consent."""
+        return self.filter(Reply.PUBLISHED)
+
+
 class Reply(models.Model):
     """A lead unit's reply (答复) for one round, through its approval chain to sending.
 
@@ -183,6 +212,9 @@ class Reply(models.Model):
         AWAITING_OFFICE = "awaiting_office", _("Awaiting the office's review")
         SENT = "sent", _("Sent to the proposer")
         SUPERSEDED = "superseded", _("Superseded")
+
+    # Sent and published: what the public portal shows (`Reply.objects.published()`).
+    PUBLISHED = Q(state=State.SENT, published_at__isnull=False)
 
     assignment = models.ForeignKey(
         Assignment, models.PROTECT, related_name="replies", verbose_name=_("lead assignment")
@@ -234,6 +266,8 @@ class Reply(models.Model):
         "proposals.Attachment", blank=True, related_name="+", verbose_name=_("attachments")
     )
     history = HistoricalRecords(m2m_fields=[attachments])
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "round", "kind"]

@@ -7,9 +7,31 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import ObligationKind
 from districts.models import HandlingUnit
 
+# Still owed: neither fulfilled nor cancelled (`Obligation.objects.open()`, and the partial indexes below).
+OPEN = Q(fulfilled_at__isnull=True, cancelled_at__isnull=True)
+
+
+def open_at(moment) -> Q:
+    """Still owed at `moment`: neither fulfilled nor cancelled before it (what was open on a past day)."""
+    return (Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gte=moment)) & (
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=moment)
+    )
+
+
+class ObligationQuerySet(models.QuerySet):
+    def open(self):
+        """Obligations still owed: neither fulfilled nor cancelled."""
+        return self.filter(OPEN)
+
+    def open_at(self, moment):
+        """Obligations still owed at `moment` (`open_at`)."""
+        return self.filter(open_at(moment))
+
 
 class Obligation(models.Model):
     """Something someone owes by a date: the row every deadline, reminder and timeliness figure reads."""
+
+    OPEN = OPEN
 
     class Owner(models.TextChoices):
         UNIT = "unit", _("Handling unit")
@@ -56,6 +78,8 @@ class Obligation(models.Model):
     calendar_version = models.PositiveIntegerField(_("calendar version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ObligationQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on"]
         verbose_name = _("obligation")
@@ -73,7 +97,7 @@ class Obligation(models.Model):
             models.CheckConstraint(condition=Q(due_on__gte=models.F("starts_on")), name="obligation_due_after_start"),
             models.UniqueConstraint(
                 fields=["item", "assignment", "kind", "round"],
-                condition=Q(fulfilled_at__isnull=True, cancelled_at__isnull=True) & ~Q(kind="follow_up"),
+                condition=OPEN & ~Q(kind="follow_up"),
                 name="obligation_one_open_per_kind",
             ),
         ]
@@ -81,12 +105,12 @@ class Obligation(models.Model):
             models.Index(
                 fields=["next_remind_at"],
                 name="obligation_reminder_due_idx",
-                condition=Q(fulfilled_at__isnull=True, cancelled_at__isnull=True, next_remind_at__isnull=False),
+                condition=OPEN & Q(next_remind_at__isnull=False),
             ),
             models.Index(
                 fields=["item", "due_on"],
                 name="obligation_open_idx",
-                condition=Q(fulfilled_at__isnull=True, cancelled_at__isnull=True),
+                condition=OPEN,
             ),
             models.Index(fields=["unit", "kind"], name="obligation_unit_idx"),
         ]

@@ -160,9 +160,7 @@ def return_assignment(*, actor, now, assignment, reason) -> Assignment:
             raise Conflict(_("This assignment has already been returned."), code="already_returned")
         if assignment.state != Assignment.State.PENDING:
             raise WorkflowError(_("Only an assignment awaiting acceptance can be returned."), code="state")
-        window = Obligation.objects.filter(
-            assignment=assignment, kind=ObligationKind.ACCEPTANCE, fulfilled_at__isnull=True, cancelled_at__isnull=True
-        ).first()
+        window = Obligation.objects.open().filter(assignment=assignment, kind=ObligationKind.ACCEPTANCE).first()
         if window is not None and window.due_on < today(now):
             raise WorkflowError(
                 _("The acceptance window ended on %(date)s; ask the office to reassign the item.")
@@ -198,7 +196,7 @@ def reassign(*, actor, now, assignment, unit) -> Assignment:
                 code="state",
             )
         _check_units(item, [unit])
-        if item.assignments.filter(unit=unit).exclude(state=Assignment.State.RETURNED).exists():
+        if item.assignments.active().filter(unit=unit).exists():
             raise WorkflowError(_("This unit already handles the item."), code="unit_twice", field="unit")
         new = Assignment.objects.create(
             item=item, unit=unit, role=assignment.role, assigned_at=now, assigned_by=actor, replaces=assignment

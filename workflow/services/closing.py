@@ -14,14 +14,11 @@ from .events import record_event
 from .locking import lock_item, reread, today
 
 
-def lead_assignments(item):
-    return item.assignments.filter(role__in=Assignment.LEAD_ROLES).exclude(state=Assignment.State.RETURNED)
-
-
 def current_reply(assignment):
     """The lead assignment's latest sent reply (not the second reply): its category is the item's outcome."""
     return (
-        Reply.objects.filter(assignment=assignment, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
+        Reply.objects.sent()
+        .filter(assignment=assignment, kind=Reply.Kind.REPLY)
         .select_related("category", "category_at_reply")
         .order_by("-round")
         .first()
@@ -36,7 +33,7 @@ def keeps_open(reply):
 def leads_needing_closing_report(item):
     """Lead assignments whose outcome keeps the item open and that have no closing report yet."""
     waiting = []
-    for assignment in lead_assignments(item).exclude(closing_reports__isnull=False).select_related("unit"):
+    for assignment in item.assignments.active_leads().exclude(closing_reports__isnull=False).select_related("unit"):
         reply = current_reply(assignment)
         if reply is not None and keeps_open(reply):
             waiting.append(assignment)
@@ -53,10 +50,8 @@ def close_item_now(*, actor, now, item, reason):
     item.closed_at = now
     item.save(update_fields=["state", "closed_at", "updated_at"])
     obligations.cancel_obligations(item=item, now=now)
-    item.assignments.exclude(state=Assignment.State.RETURNED).update(state=Assignment.State.DONE)
-    unsent = list(
-        Reply.objects.filter(assignment__item=item).exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
-    )
+    item.assignments.active().update(state=Assignment.State.DONE)
+    unsent = list(Reply.objects.unsent().filter(assignment__item=item))
     for reply in unsent:
         reply.state = Reply.State.SUPERSEDED
         reply.save(update_fields=["state"])  # through save, so the reply's history records it
@@ -76,9 +71,7 @@ def settle_after_feedback(*, actor, now, item, reason):
 
 def _feedback_window_over(item, now):
     """The round's feedback obligation has passed its due date (or was never opened)."""
-    open_feedback = Obligation.objects.filter(
-        item=item, kind=ObligationKind.FEEDBACK, round=item.round, fulfilled_at__isnull=True, cancelled_at__isnull=True
-    ).first()
+    open_feedback = Obligation.objects.open().filter(item=item, kind=ObligationKind.FEEDBACK, round=item.round).first()
     return open_feedback is None or open_feedback.due_on < today(now)
 
 
@@ -121,13 +114,11 @@ def expire_feedback_windows(*, now) -> int:
 
     Missing feedback is recorded as such (an event), never as a rating.
     """
-    candidates = Obligation.objects.filter(
-        kind=ObligationKind.FEEDBACK,
-        fulfilled_at__isnull=True,
-        cancelled_at__isnull=True,
-        due_on__lt=today(now),
-        item__state=Item.State.REPLIED,
-    ).values_list("item_id", flat=True)
+    candidates = (
+        Obligation.objects.open()
+        .filter(kind=ObligationKind.FEEDBACK, due_on__lt=today(now), item__state=Item.State.REPLIED)
+        .values_list("item_id", flat=True)
+    )
     settled = 0
     for item_id in list(candidates):
         with transaction.atomic():
@@ -240,9 +231,7 @@ def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
         reply = current_reply(assignment) if assignment.is_lead else None
         if reply is None or not keeps_open(reply):
             raise WorkflowError(_("This unit has nothing left open to report on."), code="nothing_open")
-        second_sent = Reply.objects.filter(
-            assignment=assignment, kind=Reply.Kind.SECOND, state=Reply.State.SENT
-        ).exists()
+        second_sent = Reply.objects.sent().filter(assignment=assignment, kind=Reply.Kind.SECOND).exists()
         if not (reply.category.counts_as_resolved or second_sent):
             raise WorkflowError(
                 _("Send the second reply reporting the delivery before the closing report."),

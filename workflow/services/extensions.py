@@ -16,13 +16,8 @@ from .locking import lock_item, reread, today
 
 def _open_reply_obligation(assignment, round):
     return (
-        Obligation.objects.filter(
-            assignment=assignment,
-            round=round,
-            kind__in=[ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY],
-            fulfilled_at__isnull=True,
-            cancelled_at__isnull=True,
-        )
+        Obligation.objects.open()
+        .filter(assignment=assignment, round=round, kind__in=[ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY])
         .order_by("-due_on")
         .first()
     )
@@ -39,7 +34,7 @@ def request_extension(*, actor, now, assignment, until, reason) -> Extension:
             raise WorkflowError(_("Only a lead unit still handling the item can ask for more time."), code="state")
         if assignment.state != Assignment.State.ACCEPTED:
             raise WorkflowError(_("The unit must accept the assignment first."), code="not_accepted")
-        if Reply.objects.filter(assignment=assignment, round=item.round, state=Reply.State.SENT).exists():
+        if Reply.objects.sent().filter(assignment=assignment, round=item.round).exists():
             raise WorkflowError(_("The reply has already been sent."), code="already_sent")
         if Extension.objects.filter(assignment=assignment, state=Extension.State.PENDING).exists():
             raise Conflict(_("An extension request is already awaiting the office's decision."), code="pending")

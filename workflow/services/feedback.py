@@ -15,7 +15,7 @@ from .. import obligations
 from ..errors import Conflict, NotAllowed, WorkflowError
 from ..models import Feedback, Obligation
 from . import permissions
-from .closing import lead_assignments, settle_after_feedback
+from .closing import settle_after_feedback
 from .events import record_event
 from .locking import lock_item
 from .outcomes import check_rating
@@ -92,7 +92,7 @@ def _open_rehandling(*, actor, now, item):
     item.round += 1
     item.state = Item.State.HANDLING
     item.save(update_fields=["round", "state", "updated_at"])
-    for assignment in lead_assignments(item).select_related("unit"):
+    for assignment in item.assignments.active_leads().select_related("unit"):
         for kind in (ObligationKind.CONSULTATION, ObligationKind.REHANDLING_REPLY):
             obligations.open_obligation(
                 item=item,

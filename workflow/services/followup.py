@@ -82,7 +82,7 @@ def report_progress(*, actor, now, assignment, progress, convert_to=None, planne
             reply.planned_on = planned_on if convert_to.needs_planned_date else reply.planned_on
             reply.reason = reason or reply.reason
             reply.save(update_fields=["category", "planned_on", "reason"])
-        second_sent = Reply.objects.filter(assignment=assignment, kind=Reply.Kind.SECOND, state=Reply.State.SENT)
+        second_sent = Reply.objects.sent().filter(assignment=assignment, kind=Reply.Kind.SECOND)
         if needs_follow_up(reply.category) and not second_sent.exists():
             open_follow_up(item, assignment, reply.category, now)
         record_event(

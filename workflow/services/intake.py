@@ -3,20 +3,12 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from districts.models import Body
-from proposals.models import Item, ItemProposer, Kind
+from proposals.models import Item, ItemProposer, kind_fits_body
 
 from ..errors import NotAllowed, WorkflowError
 from . import permissions
 from .events import record_event
 from .locking import lock_item
-
-KIND_BODY = {
-    Kind.SUGGESTION: Body.NPC,
-    Kind.WRITTEN_OPINION: Body.NPC,
-    Kind.COMMUNITY_OPINION: Body.NPC,
-    Kind.PROPOSAL: Body.CPPCC,
-}
 
 
 def receive_item(
@@ -40,7 +32,7 @@ def receive_item(
     """The office records an item as handed in; it awaits review (立案)."""
     if not permissions.is_office(actor, district.pk):
         raise NotAllowed(_("Only the district office may record items."))
-    if KIND_BODY.get(kind, body) != body:
+    if not kind_fits_body(kind, body):
         raise WorkflowError(_("This kind of item does not belong to that body."), code="kind_body", field="kind")
     if not (title or "").strip():
         raise WorkflowError(_("An item needs a title."), code="title_missing", field="title")

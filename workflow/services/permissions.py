@@ -138,7 +138,7 @@ def require_message_sender(actor, item, unit):
     require_visible(actor, item)
     if actor is None:
         raise NotAllowed(_("A message is written by a person, not by the system."))
-    assignment = Assignment.objects.filter(item=item, unit=unit).exclude(state=Assignment.State.RETURNED).first()
+    assignment = Assignment.objects.active().filter(item=item, unit=unit).first()
     if assignment is None:
         raise NotFound(_("This unit does not handle this item."))
     sender = _writes_as(actor, item, unit.pk)

@@ -8,7 +8,7 @@ A draft carries a version; a save or submission based on an older version is a C
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from deadlines.models import ObligationKind
+from deadlines.models import REPLY_KINDS, ObligationKind
 from proposals.models import Item
 
 from .. import obligations
@@ -17,7 +17,7 @@ from ..errors import Conflict, WorkflowError
 from ..models import Assignment, FollowUp, Obligation, Reply
 from . import permissions
 from .assignment import awaiting_reassignment
-from .closing import current_reply, lead_assignments
+from .closing import current_reply
 from .consultation import has_consultation
 from .events import record_event
 from .files import check_own_files
@@ -27,7 +27,6 @@ from .opinions import missing_opinions
 from .outcomes import check_category, check_category_details
 
 IN_APPROVAL = tuple(REPLY_HOLDERS)  # the steps of the approval chain, in order
-REPLY_KINDS = [ObligationKind.REPLY, ObligationKind.EXTENDED_REPLY, ObligationKind.REHANDLING_REPLY]
 DRAFT_FIELDS = ("text", "category", "reason", "planned_on", "signer")
 
 
@@ -74,14 +73,10 @@ def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, 
         item = lock_item(assignment.item_id)
         assignment = reread(assignment)
         permissions.require_unit(actor, item, assignment)
-        if Reply.objects.filter(assignment=assignment, round=item.round, kind=kind, state=Reply.State.SENT).exists():
+        if Reply.objects.sent().filter(assignment=assignment, round=item.round, kind=kind).exists():
             raise Conflict(_("This round's reply has already been sent."), code="already_sent")
         _check_can_draft(item, assignment, kind)
-        reply = (
-            Reply.objects.filter(assignment=assignment, round=item.round, kind=kind)
-            .exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
-            .first()
-        )
+        reply = Reply.objects.unsent().filter(assignment=assignment, round=item.round, kind=kind).first()
         if attachments is not None:
             attachments = list(attachments)
             check_own_files(actor=actor, item=item, attachments=attachments, reply=reply)
@@ -271,8 +266,8 @@ def send_reply(*, actor, now, reply) -> Reply:
             _convert_by_second_reply(actor=actor, now=now, item=item, second=reply)
             return reply
         obligations.fulfil_obligations(item=item, kinds=REPLY_KINDS, now=now, assignment=assignment, round=reply.round)
-        replied = Reply.objects.filter(round=item.round, kind=Reply.Kind.REPLY, state=Reply.State.SENT)
-        unreplied = lead_assignments(item).exclude(pk__in=replied.values("assignment_id"))
+        replied = Reply.objects.sent().filter(round=item.round, kind=Reply.Kind.REPLY)
+        unreplied = item.assignments.active_leads().exclude(pk__in=replied.values("assignment_id"))
         # A split lead that returned the item and awaits reassignment has not answered: no feedback on half an answer.
         returned_lead = awaiting_reassignment(item).filter(role__in=Assignment.LEAD_ROLES)
         if not unreplied.exists() and not returned_lead.exists():
@@ -282,7 +277,7 @@ def send_reply(*, actor, now, reply) -> Reply:
                 item=item, kind=ObligationKind.FEEDBACK, now=now, round=item.round, owner=Obligation.Owner.PROPOSER
             )
             # Follow-up starts once the item as a whole is replied (a split lead may still be drafting before).
-            for lead in lead_assignments(item).select_related("unit"):
+            for lead in item.assignments.active_leads().select_related("unit"):
                 sent = current_reply(lead)
                 if needs_follow_up(sent.category):
                     open_follow_up(item, lead, sent.category, now)
