@@ -254,16 +254,17 @@ def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
 
 
 def drive_demo(*, today, max_steps=30) -> int:
-    """Drive every demo item that has no history yet, from a few weeks after it came in up to `today`.
+    """Drive every registered demo item not yet assigned, from a few weeks after it came in up to `today`.
 
-    Each item's randomness is seeded by its natural key, so an item that stopped at zero
-    steps stops there again and a second seed run changes nothing. Returns how many items moved.
+    Intake (receipt and registration) is the seed's; the drive starts at the assignment. Each
+    item's randomness is seeded by its natural key, so an item that stopped at zero steps stops
+    there again and a second seed run changes nothing. Returns how many items moved.
     """
     moved = 0
     end = dt.datetime.combine(today, dt.time(18), tzinfo=timezone.get_default_timezone())
     for district in District.objects.filter(is_active=True):
         cast = Cast.of(district)
-        fresh = Item.objects.filter(district=district, state=Item.State.REGISTERED, events__isnull=True).order_by(
+        fresh = Item.objects.filter(district=district, state=Item.State.REGISTERED, assignments__isnull=True).order_by(
             "year", "body", "number"
         )
         for item in fresh:
@@ -276,6 +277,6 @@ def drive_demo(*, today, max_steps=30) -> int:
             start = opened + dt.timedelta(days=days)
             steps = rng.randint(0, max_steps) if rng.random() < 0.1 else max_steps  # a tenth stall: overdue
             drive([item], start=start, end=end, rng=rng, cast=cast, max_steps=steps, exact=True)
-            moved += item.events.exists()
+            moved += item.assignments.exists()
     closing.expire_feedback_windows(now=end)
     return moved

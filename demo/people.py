@@ -2,8 +2,8 @@
 
 Everything is keyed on natural keys and written only when missing or different, so a
 second run changes nothing (and adds no history rows). `seed` runs the steps in order;
-items are created by `seed_items`, which the workflow's demo steps build on to drive
-some of them through the workflow services.
+`seed_items` has the district's office receive and register the items through
+`workflow.services.intake`, and `demo.drive` takes them on from the assignment.
 """
 
 import datetime as dt
@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from districts.models import Body, District, HandlingUnit, Membership, Proposer, Role, UnitContact, User
-from proposals.models import Category, Item, ItemProposer, Kind, Session
+from proposals.models import Category, Item, Kind, Session
 from workflow.defaults import ensure_body_settings
+from workflow.services import intake
 
 # Every demo item is then driven through the workflow services, the slow part of seeding.
 ITEMS_PER_YEAR_AND_BODY = 12
@@ -278,10 +279,19 @@ class Seeder:
                 )  # fmt: skip
         return sessions
 
+    def office(self, district):
+        """The office clerk who receives and registers the district's items: the demo login in Minhang."""
+        if district.code == "minhang":
+            user = self.user("office", "王芳（区府办）", phone="13800000001")
+        else:
+            user = self.user(
+                f"{district.code}.office", f"{person_name(50 * district.sort_order)}（区府办）", login=False
+            )
+        self.membership(user, Role.OFFICE, district)
+        return user
+
     # --- the demo logins of Minhang --------------------------------------------------------
-    def logins(self, district, units, proposers, leaders):
-        office = self.user("office", "王芳（区府办）", phone="13800000001")
-        self.membership(office, Role.OFFICE, district)
+    def logins(self, district, office, units, proposers, leaders):
         self.login(office, Role.OFFICE, district.name)
 
         unit = units[0]
@@ -315,9 +325,13 @@ def item_text(lead, co, title):
     )
 
 
-def seed_items(*, district, session, body, year, categories, people, groups, places, count=ITEMS_PER_YEAR_AND_BODY):
-    """Create the registered items of one district, body and year that are missing; return all of them.
+def seed_items(
+    *, district, session, body, year, categories, people, groups, places, office, count=ITEMS_PER_YEAR_AND_BODY
+):
+    """Receive and register the items of one district, body and year that are missing; return all of them.
 
+    `office` records each item as handed in on the session's first day and registers it that
+    afternoon, through `workflow.services.intake`, so every timeline starts with both events.
     Deterministic: item n always gets the same title, category, proposers and consent,
     so a second run finds every item and adds none.
     """
@@ -328,7 +342,10 @@ def seed_items(*, district, session, body, year, categories, people, groups, pla
     )
     flat = [(category, title) for category in categories for title in TITLES[category.name]]
     disclosures = [Item.Disclosure.PUBLIC] * 3 + [Item.Disclosure.ON_REQUEST, Item.Disclosure.PRIVATE]
-    new_items, signers = [], {}
+    tz = timezone.get_default_timezone()
+    received_at = dt.datetime.combine(session.starts_on, dt.time(9), tzinfo=tz)
+    registered_at = dt.datetime.combine(session.starts_on, dt.time(16), tzinfo=tz)
+    created = 0
     for n in range(1, count + 1):
         category, template = flat[rng.randrange(len(flat))]
         place = rng.choice(places)
@@ -340,33 +357,26 @@ def seed_items(*, district, session, body, year, categories, people, groups, pla
         if number in existing:
             continue
         title = template.format(place=place)
-        new_items.append(
-            Item(
-                district=district,
-                year=year,
-                body=body,
-                kind=kind,
-                number=number,
-                title=title,
-                text=item_text(lead, co, title),
-                session=session,
-                category=category,
-                submitted_on=session.starts_on,
-                review=Item.Review.REGISTERED,
-                state=Item.State.REGISTERED,
-                disclosure=disclosure,
-            )
+        item = intake.receive_item(
+            actor=office,
+            now=received_at,
+            district=district,
+            year=year,
+            body=body,
+            kind=kind,
+            number=number,
+            title=title,
+            text=item_text(lead, co, title),
+            session=session,
+            category=category,
+            proposers=[lead, *co],
+            lead_proposer=lead,
+            disclosure=disclosure,
+            submitted_on=session.starts_on,
         )
-        signers[number] = [lead, *co]
-    created = bulk_create_with_history(new_items, Item) if new_items else []
-    ItemProposer.objects.bulk_create(
-        [
-            ItemProposer(item=item, proposer=proposer, is_lead=(order == 0), sort_order=order)
-            for item in created
-            for order, proposer in enumerate(signers[item.number])
-        ]
-    )
-    return list(Item.objects.filter(district=district, year=year, body=body, kind=kind)), len(created)
+        intake.register_item(actor=office, now=registered_at, item=item)
+        created += 1
+    return list(Item.objects.filter(district=district, year=year, body=body, kind=kind)), created
 
 
 @transaction.atomic
@@ -375,8 +385,9 @@ def seed(*, today, password=DEMO_PASSWORD, items_per_year_and_body=ITEMS_PER_YEA
     seeder = Seeder(today=today, password=password)
     for order, (code, name, places, leader_names) in enumerate(DISTRICTS, 1):
         district, units, categories, proposers, leaders = seeder.district(order, code, name, places, leader_names)
+        office = seeder.office(district)
         if code == "minhang":
-            seeder.logins(district, units, proposers, leaders)
+            seeder.logins(district, office, units, proposers, leaders)
         for (body, year), session in seeder.sessions(district).items():
             people, groups = proposers[body]
             _items, created = seed_items(
@@ -388,6 +399,7 @@ def seed(*, today, password=DEMO_PASSWORD, items_per_year_and_body=ITEMS_PER_YEA
                 people=people,
                 groups=groups,
                 places=places,
+                office=office,
                 count=items_per_year_and_body,
             )
             seeder.result.items_created += created

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from demo.people import DEMO_PASSWORD
 from districts.models import District, HandlingUnit, Membership, Role
@@ -72,6 +72,16 @@ def test_it_builds_three_districts_with_units_categories_sessions_and_items(seed
     assert items.exclude(state__in=["registered", "rejected"]).count() >= 2 * ITEMS
     assert not items.filter(item_proposers__isnull=True).exists()
     assert items.filter(item_proposers__is_lead=True).count() == 4 * ITEMS
+
+
+def test_every_item_was_received_and_registered_by_its_district_office_on_the_session_day(seeded):
+    # Intake by `workflow.services.intake`, not rows written behind its back: each timeline starts there.
+    for item in Item.objects.select_related("district", "session"):
+        first, second = item.events.order_by("at", "pk").select_related("actor")[:2]
+        assert (first.action, second.action) == ("item.received", "item.registered"), item
+        for event in (first, second):
+            assert Membership.objects.filter(user=event.actor, role=Role.OFFICE, district=item.district).exists(), event
+            assert timezone.localtime(event.at).date() == item.session.starts_on == item.submitted_on
 
 
 def test_running_it_again_changes_nothing_and_prints_every_login_with_the_password(seeded):
