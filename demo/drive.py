@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -276,7 +277,10 @@ def drive_demo(*, today, max_steps=30) -> int:
             days = rng.randint(10, latest)
             start = opened + dt.timedelta(days=days)
             steps = rng.randint(0, max_steps) if rng.random() < 0.1 else max_steps  # a tenth stall: overdue
-            drive([item], start=start, end=end, rng=rng, cast=cast, max_steps=steps, exact=True)
+            # One transaction an item: one commit instead of one a step, and an interrupted seed leaves
+            # the item unassigned, so the next run drives it again from the start.
+            with transaction.atomic():
+                drive([item], start=start, end=end, rng=rng, cast=cast, max_steps=steps, exact=True)
             moved += item.assignments.exists()
     closing.expire_feedback_windows(now=end)
     return moved
