@@ -21,7 +21,7 @@ from districts.selectors import active_memberships
 from proposals.models import Item, Kind
 
 from .access import district_ids, held_replies
-from .models import Feedback, Obligation, Reply
+from .models import Assignment, Feedback, Obligation, Reply
 from .progress_labels import STAGES
 from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items
 from .services.replies import IN_APPROVAL
@@ -64,7 +64,7 @@ def _unit_waits(unit_ids) -> Q:
     answered = Q(kind__in=ANSWERED_BY_A_REPLY) & Q(Exists(in_approval))
     owed = Obligation.objects.open().filter(item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
     handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
-    return handling & Q(Exists(owed)) | closing_report_due(Reply.objects.filter(assignment__unit_id__in=unit_ids))
+    return handling & Q(Exists(owed)) | closing_report_due(Assignment.objects.filter(unit_id__in=unit_ids))
 
 
 def _proposer_waits(proposer_id) -> Q:

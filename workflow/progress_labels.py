@@ -12,7 +12,7 @@ WAITS_FOR = {
     "head_approval": _("The unit head's approval of the reply"),
     "leader_signoff": _("The district leader's sign-off of the reply"),
     "office_review": _("The office's review of the reply"),
-    "closing_report": _("The closing report after the second reply"),
+    "closing_report": _("The closing report"),
     "follow_up": _("Follow-up until the outcome is delivered"),
     "consultation": _("Consultation with the proposer"),
     "co_opinion": _("The co-handling units' opinions"),

@@ -16,7 +16,7 @@ from proposals.models import Attachment, Item, ItemProposer
 
 from .access import DISTRICT_ROLES, REPLY_HOLDERS, is_admin
 from .errors import item_not_found
-from .models import Assignment, ClosingReport, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
+from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
 from .obligations import with_deadlines
 
 
@@ -109,15 +109,15 @@ def awaits_reassignment() -> Q:
     return Q(state=Item.State.HANDLING) & Q(Exists(returned))
 
 
-def closing_report_due(replies) -> Q:
-    """A filter on Item: followed up, and a lead unit that sent its second reply (两次答复) owes its closing report.
+def closing_report_due(assignments=None) -> Q:
+    """A filter on Item: followed up, and a lead unit may send its closing report now.
 
-    `replies`: whose second replies count (a unit's "waiting on me" passes its own). As
-    `closing.submit_closing_report`, the report follows the second reply.
+    The rule `closing.submit_closing_report` applies (`Assignment.objects.closing_report_due`): the
+    outcome counts as resolved, or the second reply (两次答复) is sent. `assignments`: whose reports
+    count (a unit's "waiting on me" passes its own); every lead's by default.
     """
-    reports = ClosingReport.objects.filter(assignment=OuterRef("assignment"))
-    seconds = replies.filter(assignment__item=OuterRef("pk"), kind=Reply.Kind.SECOND, state=Reply.State.SENT)
-    return Q(state=Item.State.FOLLOWING_UP) & Q(Exists(seconds.filter(~Exists(reports))))
+    due = (Assignment.objects.all() if assignments is None else assignments).closing_report_due()
+    return Q(state=Item.State.FOLLOWING_UP) & Q(Exists(due.filter(item=OuterRef("pk"))))
 
 
 def _waits(replies):
@@ -137,7 +137,7 @@ def _waits(replies):
         (_HANDLING & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
         *((reply_awaits(replies, step), APPROVAL_STEPS[step], holder) for step, holder in REPLY_HOLDERS.items()),
         (awaits_reassignment(), "reassignment", "office"),
-        (closing_report_due(replies), "closing_report", "unit"),
+        (closing_report_due(), "closing_report", "unit"),
         (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
         # A consultation or a co-unit's opinion is owed only while the item is handled, and an
         # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).

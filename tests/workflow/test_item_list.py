@@ -276,7 +276,7 @@ def test_after_the_second_reply_the_closing_report_waits_on_the_lead_unit(
     )  # fmt: skip
     response = get(client, handler, "?mine=on")
     assert numbers(response) == ["0001"]
-    assert response.context["rows"][0][2] == "The closing report after the second reply"
+    assert response.context["rows"][0][2] == "The closing report"
     closing.submit_closing_report(actor=handler, now=NOW, assignment=accepted, text="已建成两处养老驿站")
     assert numbers(get(client, handler, "?mine=on")) == []
 

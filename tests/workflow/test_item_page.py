@@ -14,7 +14,7 @@ from notifications.models import Notification, NotificationKind
 from notifications.texts import item_link, render
 from proposals.models import Attachment, Category
 from tests.factories import MembershipFactory, ProposerFactory, SessionFactory, UnitFactory, UserFactory
-from workflow.errors import NotAllowed, NotFound
+from workflow.errors import NotAllowed, NotFound, WorkflowError
 from workflow.models import Event, Feedback, Message, RatingValue, Reply
 from workflow.services import assignment as assign
 from workflow.services import intake, opinions, permissions, replies
@@ -233,23 +233,63 @@ def test_the_proposer_is_not_told_why_the_office_waived_a_co_units_opinion(clien
     assert "民政局内部意见分歧" not in proposer_page and "opinion.waived" not in proposer_page
 
 
-def test_the_page_says_the_closing_report_is_owed_after_the_second_reply(
-    client, handled, office, handler, head, co_handler, proposer_user
-):
+@pytest.fixture
+def followed_up(handled, office, handler, head, co_handler, proposer_user):
+    """Reply with the CPPCC outcome `code` and have the proposer agree: the item is followed up. Returns the lead."""
     from workflow.services import feedback
 
-    lead, co = handled
-    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
-    consult(lead, handler, NOW)
-    reply(lead, handler=handler, head=head, office=office, category=category("cppcc", "B"), now=NOW)
-    feedback.record_feedback(actor=proposer_user, now=NOW, item=lead.item, agrees=True)
+    def follow_up(code):
+        lead, co = handled
+        opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
+        consult(lead, handler, NOW)
+        reply(lead, handler=handler, head=head, office=office, category=category("cppcc", code), now=NOW)
+        feedback.record_feedback(actor=proposer_user, now=NOW, item=lead.item, agrees=True)
+        return lead
+
+    return follow_up
+
+
+def test_the_page_says_the_closing_report_is_owed_after_the_second_reply(client, followed_up, office, handler, head):
+    lead = followed_up("B")
     reply(
         lead, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW,
         kind=Reply.Kind.SECOND,
     )  # fmt: skip
     handler_page = text(page(client, handler, lead.item))
-    assert "The closing report after the second reply" in handler_page
+    assert "The closing report" in handler_page
     assert "Follow-up until the outcome is delivered" not in handler_page
+
+
+def test_the_page_waits_for_the_closing_report_the_service_accepts_for_a_resolved_outcome(
+    client, followed_up, office, handler, proposer_user
+):
+    """CPPCC A (解决或采纳) counts as resolved but stays open: no second reply, the closing report is due now."""
+    from workflow.services import closing
+
+    lead = followed_up("A")
+    assert not Reply.objects.filter(kind=Reply.Kind.SECOND).exists()
+    for user in (handler, office, proposer_user):
+        response = page(client, user, lead.item)
+        assert (response.context["waits_for"], response.context["waiting_on"]) == (
+            "The closing report",
+            "The handling unit",
+        )
+    closing.submit_closing_report(actor=handler, now=NOW, assignment=lead, text="已落实")
+    lead.item.refresh_from_db()
+    assert lead.item.state == lead.item.State.CLOSED
+
+
+def test_the_page_waits_for_the_second_reply_the_service_asks_for_before_the_closing_report(
+    client, followed_up, handler
+):
+    """CPPCC B (列入计划拟解决) is not resolved: the page says follow-up, and the service refuses the report."""
+    from workflow.services import closing
+
+    lead = followed_up("B")
+    assert page(client, handler, lead.item).context["waits_for"] == "Follow-up until the outcome is delivered"
+    with pytest.raises(WorkflowError) as refused:
+        closing.submit_closing_report(actor=handler, now=NOW, assignment=lead, text="已落实")
+    assert refused.value.code == "second_reply_missing"
 
 
 def test_a_notifications_link_opens_the_page_for_its_recipient(

@@ -5,7 +5,7 @@ Who-did-it columns are nullable: a null is the system (a command or a task), nev
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +24,28 @@ class AssignmentQuerySet(models.QuerySet):
     def active_leads(self):
         """The lead (and split lead) assignments the units still hold: who reply and whose outcome counts."""
         return self.filter(Assignment.ACTIVE_LEAD)
+
+    def keeping_open(self):
+        """Active leads whose outcome keeps the item open, with no closing report yet (domain §4 step 9).
+
+        The outcome of their current reply stays open, or stayed open when it was replied (a second
+        reply may since have converted it): the item closes only with their closing report.
+        """
+        stays_open = Q(category__stays_open=True) | Q(category_at_reply__stays_open=True)
+        open_outcome = Reply.objects.current().filter(stays_open, assignment=OuterRef("pk"))
+        reported = ClosingReport.objects.filter(assignment=OuterRef("pk"))
+        return self.active_leads().filter(Exists(open_outcome)).exclude(Exists(reported))
+
+    def closing_report_due(self):
+        """Those `keeping_open` whose closing report the unit may send now: the one rule of
+        `closing.submit_closing_report` and of what the item page says it waits for.
+
+        An outcome that counts as resolved (say CPPCC A, 解决或采纳) ends with the closing report
+        straight away; one still to be delivered first needs its second reply (两次答复).
+        """
+        resolved = Reply.objects.current().filter(assignment=OuterRef("pk"), category__counts_as_resolved=True)
+        second = Reply.objects.sent().filter(assignment=OuterRef("pk"), kind=Reply.Kind.SECOND)
+        return self.keeping_open().filter(Exists(resolved) | Exists(second))
 
 
 class Assignment(models.Model):
@@ -188,6 +210,16 @@ class ReplyQuerySet(models.QuerySet):
     def unsent(self):
         """Drafts and replies in the approval chain: neither sent nor superseded."""
         return self.exclude(state__in=[Reply.State.SENT, Reply.State.SUPERSEDED])
+
+    def current(self):
+        """Each lead assignment's current reply: its latest round's sent reply (not a second reply).
+
+        Its category is the assignment's outcome.
+        """
+        later = Reply.objects.sent().filter(
+            assignment=OuterRef("assignment"), kind=Reply.Kind.REPLY, round__gt=OuterRef("round")
+        )
+        return self.sent().filter(kind=Reply.Kind.REPLY).exclude(Exists(later))
 
     def published(self):
         """Sent replies the office published on the portal, with the proposer's consent."""

@@ -15,29 +15,13 @@ from .locking import lock_item, reread, today
 
 
 def current_reply(assignment):
-    """The lead assignment's latest sent reply (not the second reply): its category is the item's outcome."""
-    return (
-        Reply.objects.sent()
-        .filter(assignment=assignment, kind=Reply.Kind.REPLY)
-        .select_related("category", "category_at_reply")
-        .order_by("-round")
-        .first()
-    )
-
-
-def keeps_open(reply):
-    """An outcome that stayed open when replied, or became one, ends with a closing report (domain §4 step 9)."""
-    return reply.category.stays_open or reply.category_at_reply.stays_open
+    """The lead assignment's current reply (`Reply.objects.current()`): its category is the item's outcome."""
+    return Reply.objects.current().filter(assignment=assignment).select_related("category", "category_at_reply").first()
 
 
 def leads_needing_closing_report(item):
     """Lead assignments whose outcome keeps the item open and that have no closing report yet."""
-    waiting = []
-    for assignment in item.assignments.active_leads().exclude(closing_reports__isnull=False).select_related("unit"):
-        reply = current_reply(assignment)
-        if reply is not None and keeps_open(reply):
-            waiting.append(assignment)
-    return waiting
+    return list(item.assignments.keeping_open().select_related("unit"))
 
 
 def close_item_now(*, actor, now, item, reason):
@@ -216,7 +200,8 @@ def correct_reply(*, actor, now, reply, reason, category: OutcomeCategory) -> Re
 def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
     """结案报告 of a lead unit whose category stayed open; the item closes with the last one.
 
-    A category that is not resolved needs the second reply (两次答复) first.
+    When it may come is `Assignment.objects.closing_report_due()`, which the item page reads too: at
+    once for a category that counts as resolved, after the second reply (两次答复) for one that does not.
     """
     if not (text or "").strip():
         raise WorkflowError(_("Write the closing report."), code="text_missing", field="text")
@@ -228,11 +213,10 @@ def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
             raise WorkflowError(_("A closing report is submitted while the item is followed up."), code="state")
         if ClosingReport.objects.filter(assignment=assignment).exists():
             raise Conflict(_("This unit's closing report is already in."), code="already_in")
-        reply = current_reply(assignment) if assignment.is_lead else None
-        if reply is None or not keeps_open(reply):
+        own = Assignment.objects.filter(pk=assignment.pk)
+        if not own.keeping_open().exists():
             raise WorkflowError(_("This unit has nothing left open to report on."), code="nothing_open")
-        second_sent = Reply.objects.sent().filter(assignment=assignment, kind=Reply.Kind.SECOND).exists()
-        if not (reply.category.counts_as_resolved or second_sent):
+        if not own.closing_report_due().exists():
             raise WorkflowError(
                 _("Send the second reply reporting the delivery before the closing report."),
                 code="second_reply_missing",
