@@ -17,8 +17,8 @@ from deadlines.models import ObligationKind
 from deadlines.rules import derive, local_date, make_rule, remind_time
 from proposals.models import Item
 from workflow.errors import WorkflowError
+from workflow.events import record_event
 from workflow.models import Obligation
-from workflow.services.events import record_event
 
 # Items locked at a time by a recomputation.
 RECOMPUTE_CHUNK = 1000

@@ -6,6 +6,6 @@ nothing but this module.
 
 from django.dispatch import Signal
 
-# Sent with `event` (a saved workflow.models.Event) by `workflow.services.events.record_event`,
+# Sent with `event` (a saved workflow.models.Event) by `workflow.events.record_event`,
 # inside the transaction that recorded it (the notifications app tells people on commit).
 event_recorded = Signal()

@@ -59,7 +59,7 @@ def test_other_events_and_imported_items_tell_nobody(district, item, unit, propo
 def test_the_timeline_tells_the_proposers_when_a_reply_is_sent(
     item, unit, proposer_user, django_capture_on_commit_callbacks
 ):
-    from workflow.services.events import record_event
+    from workflow.events import record_event
 
     assignment = Assignment.objects.create(item=item, unit=unit, role=Assignment.Role.LEAD, assigned_at=NOW)
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,9 +9,9 @@ from proposals.models import Item, Kind
 
 from .. import obligations
 from ..errors import Conflict, WorkflowError
+from ..events import record_event
 from ..models import Assignment, Obligation
 from . import permissions
-from .events import record_event
 from .locking import lock_item, reread, today
 
 

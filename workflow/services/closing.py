@@ -8,9 +8,9 @@ from proposals.models import Item
 
 from .. import obligations
 from ..errors import Conflict, WorkflowError
+from ..events import record_event
 from ..models import Assignment, ClosingReport, Obligation, OutcomeCategory, Reply
 from . import permissions
-from .events import record_event
 from .locking import lock_item, reread, today
 
 

@@ -8,9 +8,9 @@ from proposals.models import Item
 
 from .. import obligations
 from ..errors import WorkflowError
+from ..events import record_event
 from ..models import Assignment, Consultation
 from . import permissions
-from .events import record_event
 from .locking import lock_item, reread, today
 
 OPEN_STATES = (Item.State.HANDLING, Item.State.REPLIED, Item.State.FOLLOWING_UP)

@@ -13,10 +13,10 @@ from proposals.models import Item, ItemProposer
 
 from .. import obligations
 from ..errors import Conflict, NotAllowed, WorkflowError
+from ..events import record_event
 from ..models import Feedback, Obligation
 from . import permissions
 from .closing import settle_after_feedback
-from .events import record_event
 from .locking import lock_item
 from .outcomes import check_rating
 

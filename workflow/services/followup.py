@@ -12,10 +12,10 @@ from proposals.models import Item
 
 from .. import obligations
 from ..errors import WorkflowError
+from ..events import record_event
 from ..models import FollowUp, Obligation, Reply
 from . import permissions
 from .closing import current_reply
-from .events import record_event
 from .locking import lock_item, reread
 from .outcomes import check_category, check_category_details
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from proposals.models import Item, ItemProposer, kind_fits_body
 
 from ..errors import NotAllowed, WorkflowError
+from ..events import record_event
 from . import permissions
-from .events import record_event
 from .locking import lock_item
 
 

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from proposals.models import Item
 
 from ..errors import WorkflowError
+from ..events import record_event
 from ..models import Message
 from ..models.messages import MAX_MESSAGE_CHARS
 from . import permissions
-from .events import record_event
 from .locking import lock_item
 
 

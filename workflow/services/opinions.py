@@ -8,11 +8,11 @@ from proposals.models import Item, Kind
 
 from .. import obligations
 from ..errors import Conflict, WorkflowError
+from ..events import record_event
 from ..models import Assignment, CoUnitOpinion
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import close_item_now
-from .events import record_event
 from .files import check_own_files
 from .locking import lock_item, reread
 

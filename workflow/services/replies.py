@@ -14,12 +14,12 @@ from proposals.models import Item
 from .. import obligations
 from ..access import REPLY_HOLDERS
 from ..errors import Conflict, WorkflowError
+from ..events import record_event
 from ..models import Assignment, FollowUp, Obligation, Reply
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import current_reply
 from .consultation import has_consultation
-from .events import record_event
 from .files import check_own_files
 from .followup import needs_follow_up, open_follow_up
 from .locking import lock_item, reread

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db import models
 
-from ..models import Event
-from ..signals import event_recorded
+from .models import Event
+from .signals import event_recorded
 
 
 def _jsonable(value):
