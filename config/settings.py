@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "districts.context_processors.roles",
-                "notifications.views.bell",
+                "web.notifications.views.bell",
             ],
         },
     },

@@ -1,20 +1,22 @@
+"""The site's addresses: the browser's pages (web) and the REST API (api), over the one core."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from workflow import home_views
+from web import home
 
 urlpatterns = [
-    path("", home_views.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("items/", include("imports.urls")),
-    path("items/", include("workflow.urls")),  # after imports.urls: import/ is not an item
-    path("reports/", include("reports.urls")),
-    path("api/v1/", include("config.api_urls")),
-    path("notifications/", include("notifications.urls")),
+    path("items/", include("web.imports.urls")),
+    path("items/", include("web.items.urls")),  # after the import: import/ is not an item
+    path("reports/", include("web.reports.urls")),
+    path("notifications/", include("web.notifications.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,9 +4,13 @@ Tests that need the real PostgreSQL or Redis are marked `services`; they skip on
 laptop without them, and fail in CI where REQUIRE_SERVICES=1.
 """
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 
 from districts.models import Role
 
@@ -85,6 +89,24 @@ def _require_services(request):
         if settings.REQUIRE_SERVICES:
             pytest.fail(message + " (REQUIRE_SERVICES=1)")
         pytest.skip(message)
+
+
+class BrowserClient(Client):
+    """Posts forms as the browser posts the pages' forms: with the one-time token every action form carries.
+
+    A form posted with its own `submit_token` (a double click, a replay) keeps it; tests of a
+    missing token use Django's plain `Client`. JSON bodies (the API) are left alone.
+    """
+
+    def post(self, path, data=None, content_type=MULTIPART_CONTENT, **extra):
+        if content_type == MULTIPART_CONTENT and (data is None or isinstance(data, dict)):
+            data = {"submit_token": str(uuid.uuid4()), **(data or {})}
+        return super().post(path, data, content_type, **extra)
+
+
+@pytest.fixture
+def client():
+    return BrowserClient()
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_a_server_error_shows_the_sites_page_in_the_readers_language(client, set
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("workflow.home_views.render", broken)
+    monkeypatch.setattr("web.home.render", broken)
     client.raise_request_exception = False
     client.force_login(UserFactory())
     response = client.get("/")

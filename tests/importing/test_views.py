@@ -1,5 +1,7 @@
 """The browser import: upload, preview, confirm; office staff and admins only."""
 
+import uuid
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -30,6 +32,11 @@ def upload(client, user, district, file=None):
     return client.post(UPLOAD, {"district": district.pk, "file": file or sheet()})
 
 
+def confirm(client, token, submit_token=None):
+    """Press the preview's confirm button: its form carries the import token and a one-time submit token."""
+    return client.post(CONFIRM, {"token": token, "submit_token": submit_token or str(uuid.uuid4())})
+
+
 def test_office_staff_preview_then_confirm(client, district, office, settings):
     response = upload(client, office, district)
     assert response.status_code == 200
@@ -37,14 +44,18 @@ def test_office_staff_preview_then_confirm(client, district, office, settings):
     assert not Item.objects.exists()
     token = response.context["confirm_form"].initial["token"]
     assert len(list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())) == 1
-    response = client.post(CONFIRM, {"token": token})
-    assert response.status_code == 200
-    page = response.content.decode()
+    click = str(uuid.uuid4())
+    response = confirm(client, token, click)
+    assert response.status_code == 302  # post/redirect/get: reloading the summary imports nothing
+    page = client.get(response["Location"]).content.decode()
     assert "2017.xlsx：已向闵行区导入 1 件（历史办理 1 件，本次交办 0 件）" in page
     assert '<a href="/items/?year=2017">2017 年度 1 件</a>' in page  # the list opens on the imported year
     assert Item.objects.get(district=district).is_imported
     assert not list((settings.PRIVATE_MEDIA_ROOT / "imports").iterdir())
-    assert client.post(CONFIRM, {"token": token}).status_code == 404  # used once
+    again = confirm(client, token, click)  # a double click answers like the first and imports nothing twice
+    assert (again.status_code, again["Location"]) == (302, response["Location"])
+    assert Item.objects.count() == 1
+    assert confirm(client, token).status_code == 404  # the preview is used once
 
 
 def test_an_abandoned_preview_is_not_kept(client, district, office, settings):
@@ -55,7 +66,7 @@ def test_an_abandoned_preview_is_not_kept(client, district, office, settings):
     second = upload(client, office, district).context["confirm_form"].initial["token"]
     folder = settings.PRIVATE_MEDIA_ROOT / "imports"
     assert [p.stem for p in folder.iterdir()] == [second]  # a new preview replaces the session's earlier one
-    assert client.post(CONFIRM, {"token": first}).status_code == 404
+    assert confirm(client, first).status_code == 404
     # Someone else's preview, left longer than a session lives, goes with the next upload.
     old = folder / "left-behind.xlsx"
     old.write_bytes(b"names and phone numbers")
@@ -87,7 +98,7 @@ def test_office_staff_of_another_district_cannot_import_into_it(client, district
 def test_another_users_token_is_not_found(client, district, office, city_admin):
     token = upload(client, office, district).context["confirm_form"].initial["token"]
     client.force_login(city_admin)
-    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    assert confirm(client, token).status_code == 404
     assert not Item.objects.exists()
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.reminders import sweep
-from notifications.views import bell
+from web.notifications.views import bell
 
 from .conftest import at
 

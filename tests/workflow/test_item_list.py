@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from districts.models import Role
 from tests.factories import CategoryFactory, ItemFactory, MembershipFactory, ProposerFactory, UnitFactory, UserFactory
-from workflow.list_views import PAGE_SIZE
+from web.items.listing import PAGE_SIZE
 from workflow.services import assignment as assign
 from workflow.services import intake, replies
 

@@ -1,5 +1,7 @@
 """Messages between an item's proposers and a handling unit (有问必答): who writes, who reads, who is told."""
 
+import uuid
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -127,7 +129,8 @@ def test_a_line_break_from_the_browser_counts_as_one_character(client, item, uni
     # Browsers post CRLF: 1,000 lines of one character are 1,999 characters, not 2,998.
     client.force_login(handler)
     response = client.post(
-        reverse("items:message", args=[item.pk]), {"unit": unit.pk, "text": "\r\n".join("长" * 1000)}
+        reverse("items:message", args=[item.pk]),
+        {"unit": unit.pk, "text": "\r\n".join("长" * 1000), "submit_token": str(uuid.uuid4())},
     )
     assert response.status_code == 302
     assert Message.objects.get().text == "\n".join("长" * 1000)
@@ -280,3 +283,15 @@ def test_the_admin_lists_messages_read_only(admin_client, item, unit, handler):
     assert admin_client.get(f"/admin/workflow/message/{message.pk}/change/").status_code == 200  # a view, no form
     assert admin_client.get("/admin/workflow/message/add/").status_code == 403
     assert admin_client.get(f"/admin/workflow/message/{message.pk}/delete/").status_code == 403
+
+
+def test_twenty_double_clicks_send_twenty_messages(client, item, unit, handler):
+    """Each click pair carries the same one-time token: the second changes nothing and lands where the first did."""
+    client.force_login(handler)
+    url = reverse("items:message", args=[item.pk])
+    for n in range(20):
+        token = str(uuid.uuid4())
+        first, second = (client.post(url, {"unit": unit.pk, "text": f"第{n}条", "submit_token": token}) for _ in "12")
+        assert (first.status_code, second.status_code) == (302, 302)
+        assert second["Location"] == first["Location"]
+    assert Message.objects.count() == 20

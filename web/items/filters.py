@@ -19,12 +19,12 @@ from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import UNIT_ROLES, Body, HandlingUnit, Role
 from districts.selectors import active_memberships
 from proposals.models import Item, Kind
+from workflow.access import district_ids, held_replies
+from workflow.models import Assignment, Feedback, Obligation, Reply
+from workflow.selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items
+from workflow.services.replies import IN_APPROVAL
 
-from .access import district_ids, held_replies
-from .models import Assignment, Feedback, Obligation, Reply
-from .progress_labels import STAGES
-from .selectors import awaits_reassignment, closing_report_due, reply_awaits, unit_items
-from .services.replies import IN_APPROVAL
+from .labels import STAGES
 
 # Obligations a reply in the approval chain answers: the reply's, and the progress report's (the second reply).
 ANSWERED_BY_A_REPLY = [*REPLY_KINDS, ObligationKind.FOLLOW_UP]

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from deadlines.notices import warn_missing_years
 from districts.models import HandlingUnit, Role
 from districts.selectors import active_memberships
-
-from .access import acts_as_office
+from workflow.access import acts_as_office
 
 
 @login_required
@@ -19,4 +18,4 @@ def home(request):
         led_units = list(HandlingUnit.objects.filter(responsible_leader=request.user, is_active=True))
     if acts_as_office(request.user):
         warn_missing_years(request)  # deadlines set now already fall in next year
-    return render(request, "workflow/home.html", {"memberships": memberships, "led_units": led_units})
+    return render(request, "home.html", {"memberships": memberships, "led_units": led_units})

@@ -2,7 +2,9 @@
 
 Between the preview and the confirmation the file waits in PRIVATE_MEDIA_ROOT/imports/
 under a random token that only the uploader's session knows; the confirmation imports
-that exact file, and validates it again, so nothing changed meanwhile slips through.
+that exact file, and validates it again, so nothing changed meanwhile slips through. The
+confirmation is an action (`web.submit.one_time`, post/redirect/get): a second click
+answers with the same summary and imports nothing twice.
 """
 
 import secrets
@@ -13,20 +15,22 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from imports.columns import COLUMN_HELP, COLUMNS
+from imports.errors import ImportRejected
+from imports.service import plan_import, run_import
 from imports.template import template_workbook
+from web.submit import one_time
 from workflow import access
 
-from .errors import ImportRejected
 from .forms import ImportConfirmForm, ImportUploadForm
-from .service import plan_import, run_import
 
 SESSION_KEY = "pending_imports"
+DONE_KEY = "import_done"
 PREVIEW_ROWS = 50
 
 
@@ -107,7 +111,7 @@ def import_template(request):
 
 
 @login_required
-@require_POST
+@one_time
 def import_confirm(request):
     districts = importable_districts(request.user)
     form = ImportConfirmForm(request.POST)
@@ -131,10 +135,28 @@ def import_confirm(request):
         path.unlink(missing_ok=True)
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
-    # The item list shows one year at a time: a link per year the file brought in.
-    years = sorted(Counter(r.year for r in plan.rows).items())
-    return render(
-        request,
-        "imports/import_done.html",
-        {"district": district, "plan": plan, "file_name": entry["name"], "years": years},
-    )
+    # What the summary page shows, kept in the session so that reloading it imports nothing.
+    request.session[DONE_KEY] = {
+        "district": district.name,
+        "file_name": entry["name"],
+        "items": len(plan.rows),
+        "historical": plan.historical,
+        "live": plan.live,
+        "units": len(plan.new_units),
+        "categories": len(plan.new_categories),
+        "proposers": len(plan.new_proposers),
+        # The item list shows one year at a time: a link per year the file brought in.
+        "years": sorted(Counter(r.year for r in plan.rows).items()),
+    }
+    return redirect("imports:import_done")
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_done(request):
+    """The summary of this session's last import, or the import page when there is none."""
+    importable_districts(request.user)
+    done = request.session.get(DONE_KEY)
+    if done is None:
+        return redirect("imports:import")
+    return render(request, "imports/import_done.html", {"done": done})

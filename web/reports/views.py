@@ -13,19 +13,19 @@ from django.utils.translation import gettext as _
 
 from districts.models import Body, District
 from proposals.models import Kind
+from reports import exports
+from reports.annual import annual_report
+from reports.bulletin import bulletin_sections, status_bulletin
+from reports.charts import PALETTE
+from reports.exports import docx as docx_export
+from reports.exports import draft
+from reports.exports.pdf import MissingFont
+from reports.exports.tables import annual_tables, display_rows, figure_labels, report_subtitle, summary_rows
+from reports.units import replies_by_month, unit_statistics, units_table
 from workflow import access
 from workflow.errors import WorkflowError
 
-from . import exports
-from .annual import annual_report
-from .bulletin import bulletin_sections, status_bulletin
-from .charts import PALETTE
-from .exports import docx as docx_export
-from .exports import draft
-from .exports.pdf import MissingFont
-from .exports.tables import annual_tables, display_rows, figure_labels, report_subtitle, summary_rows
 from .forms import BulletinForm, ReportForm
-from .units import replies_by_month, unit_statistics, units_table
 
 
 def report_districts(user) -> list[District]:

@@ -11,11 +11,11 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import render
 
 from proposals.models import ItemProposer
+from workflow.models import Assignment
+from workflow.selectors import visible_events, visible_items
 
 from .filters import ItemFilter
-from .models import Assignment
-from .progress_labels import STAGE_LABELS, WAITING_ON, WAITS_FOR
-from .selectors import visible_events, visible_items
+from .labels import STAGE_LABELS, WAITING_ON, WAITS_FOR
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,7 @@ def item_list(request):
     filters = ItemFilter(request.GET, _rows(request.user), request=request)
     context = {"filters": filters, "has_items": bool(filters.years)}
     if not filters.is_valid():
-        return render(request, "workflow/item_list.html", context, status=400)
+        return render(request, "items/list.html", context, status=400)
     items = filters.qs
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -60,4 +60,4 @@ def item_list(request):
         rows=[_row(item) for item in page],
         query=query.urlencode(),
     )
-    return render(request, "workflow/item_list.html", context)
+    return render(request, "items/list.html", context)

@@ -8,24 +8,22 @@ thing the page changes, a message, goes through `send_message`.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from deadlines.rules import explain
-
-from . import timeline
-from .errors import NotFound, WorkflowError
-from .models import Assignment, Obligation
-from .models.messages import MAX_MESSAGE_CHARS
-from .progress_labels import WAITING_ON, WAITS_FOR
-from .selectors import (
+from web.actions import perform
+from web.submit import one_time
+from workflow import timeline
+from workflow.errors import NotFound
+from workflow.models import Assignment, Obligation
+from workflow.models.messages import MAX_MESSAGE_CHARS
+from workflow.selectors import (
     get_item_for,
     reads_feedback,
     visible_attachments,
@@ -34,8 +32,10 @@ from .selectors import (
     visible_messages,
     visible_replies,
 )
-from .services.messages import message_refusal, send_message
-from .services.permissions import message_units, unit_roles
+from workflow.services.messages import message_refusal, send_message
+from workflow.services.permissions import message_units, unit_roles
+
+from .labels import WAITING_ON, WAITS_FOR
 
 # What the page shows of the item itself, read with it.
 ITEM_RELATED = ("district", "session", "category", "supervising_leader")
@@ -155,7 +155,7 @@ def _page(request, item, assignments, writes_to, form, *, status=200):
         "writes_as_unit": bool(writes_to and unit_roles(user, writes_to[0].pk)),
         "events": _timeline(user, item),
     }
-    return render(request, "workflow/item_detail.html", context, status=status)
+    return render(request, "items/page.html", context, status=status)
 
 
 @login_required
@@ -167,24 +167,25 @@ def item_detail(request, pk):
 
 
 @login_required
-@require_POST
+@one_time
 def item_message(request, pk):
     """Write in one unit's thread; back to the page with a note, or the page again with what is wrong."""
     item = _item_or_404(request.user, pk)
     assignments = _assignments(request.user, item)
     writes_to = _writes_to(request.user, item, assignments)
     form = _message_form(assignments, writes_to, request.POST)
-    status = 400
-    if form.is_valid():
-        unit = next(a.unit for a in assignments if a.unit_id == form.cleaned_data["unit"])
-        try:
-            send_message(actor=request.user, now=timezone.now(), item=item, unit=unit, text=form.cleaned_data["text"])
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-        except WorkflowError as exc:
-            form.add_error("text" if exc.field == "text" else None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, gettext("Message sent in the thread with %(unit)s.") % {"unit": unit.name})
-            return redirect(reverse("items:detail", args=[item.pk]) + "#messages")
-    return _page(request, item, assignments, writes_to, form, status=status)
+    units = {a.unit_id: a.unit for a in assignments}
+
+    def send(data):
+        unit = units[data["unit"]]
+        send_message(actor=request.user, now=timezone.now(), item=item, unit=unit, text=data["text"])
+        return unit
+
+    outcome = perform(
+        request,
+        form,
+        send,
+        then=reverse("items:detail", args=[item.pk]) + "#messages",
+        message=lambda unit: gettext("Message sent in the thread with %(unit)s.") % {"unit": unit.name},
+    )
+    return outcome.response or _page(request, item, assignments, writes_to, form, status=outcome.status)

@@ -11,10 +11,9 @@ from rest_framework.views import APIView
 
 from districts.models import Body
 from proposals.models import Kind, kind_fits_body
+from reports.annual import annual_report
 from workflow import access
 from workflow.errors import WorkflowError
-
-from .annual import annual_report
 
 
 class AnnualReportParams(serializers.Serializer):

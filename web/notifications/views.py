@@ -1,20 +1,22 @@
 """The in-app bell: the list of one's notifications, marking them read, and one's notification settings."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from notifications.inbox import inbox, mark_read, unread_count
+from notifications.models import NotificationPreference
 from notifications.preferences import save_notification_settings
 from notifications.texts import render as render_text
+from web.actions import perform
+from web.submit import one_time
 
 from .forms import NotificationSettingsForm
-from .models import NotificationPreference
 
 PAGE_SIZE = 30
 
@@ -35,7 +37,7 @@ def notification_list(request):
 
 
 @login_required
-@require_POST
+@one_time
 def notification_read(request):
     """Mark one notification (`pk` in the form) or all of them read; others' notifications are not touched."""
     pk = request.POST.get("pk")
@@ -47,26 +49,40 @@ def notification_read(request):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     """One's own channels and language; there is no user in the URL or the form, so it is always one's own."""
+    if request.method == "POST":
+        return _save_settings(request)
+    return _settings_page(request, _settings_form(request))
+
+
+@one_time
+def _save_settings(request):
+    form = _settings_form(request, request.POST)
+
+    def save(data):
+        channels, language = form.changes()
+        save_notification_settings(user=request.user, channels=channels, language=language)
+
+    outcome = perform(
+        request, form, save, then=reverse("notifications:settings"), message=_("Your notification settings were saved.")
+    )
+    return outcome.response or _settings_page(request, form, status=outcome.status)
+
+
+def _settings_form(request, data=None):
     user = request.user
     preference = NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
-    data = request.POST if request.method == "POST" else None
-    form = NotificationSettingsForm(data, user=user, preference=preference)
-    if form.is_bound and form.is_valid():
-        channels, language = form.changes()
-        save_notification_settings(user=user, channels=channels, language=language)
-        messages.success(request, _("Your notification settings were saved."))
-        return redirect("notifications:settings")
+    return NotificationSettingsForm(data, user=user, preference=preference)
+
+
+def _settings_page(request, form, *, status=200):
     quiet = settings.SMS_QUIET_HOURS
-    return render(
-        request,
-        "notifications/settings.html",
-        {
-            "form": form,
-            "phone": mask_phone(user.phone),
-            "quiet_start": quiet and quiet[0],
-            "quiet_end": quiet and quiet[1],
-        },
-    )
+    context = {
+        "form": form,
+        "phone": mask_phone(request.user.phone),
+        "quiet_start": quiet and quiet[0],
+        "quiet_end": quiet and quiet[1],
+    }
+    return render(request, "notifications/settings.html", context, status=status)
 
 
 def mask_phone(phone):
