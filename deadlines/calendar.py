@@ -211,6 +211,25 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     return sign * count
 
 
+def overdue_workdays(due_on: dt.date, today: dt.date) -> int:
+    """Days overdue, the one definition: the working days after `due_on` up to and including `today`.
+
+    The due date itself never counts (work done on it is on time); each working day after it
+    does, today included; weekends and holidays don't, a make-up working day (调休) does.
+    0 when `today` is the due date or before it. So, due on Friday:
+    - read on Saturday or Sunday: past its date but 0 working days overdue;
+    - read on Monday: 1 working day overdue;
+    due Wednesday 30 September 2026, read Friday 9 October: 2 (8 and 9 October; 1–7 October
+    is National Day), and 3 on Saturday 10 October, a make-up working day.
+
+    Not stored anywhere: it changes every day, so every page, report and message computes it
+    from the stored due date and the day it is read for.
+    """
+    if today <= due_on:
+        return 0
+    return workdays_between(due_on, today)
+
+
 def missing_calendar_years(today: dt.date) -> list[int]:
     """Years an admin must load: this year if it has no data, and next year from 1 November."""
     years = _current().years

@@ -232,6 +232,9 @@ def _rederive(obligation, *, version, now, actor):
 def with_deadlines(items, *, today: dt.date):
     """Annotate items with `open_obligations`, `earliest_due_on`, `is_overdue` and `overdue_workdays`.
 
+    `overdue_workdays` is `deadlines.calendar.overdue_workdays(earliest_due_on, today)`, the one
+    definition of days overdue that the bulletin and the reminders use too.
+
     Two queries in all: one for the distinct overdue due dates of these items (their working-day
     counts come from the in-memory calendar), then the list itself with correlated subqueries.
     """
@@ -246,7 +249,7 @@ def with_deadlines(items, *, today: dt.date):
         .distinct()
     )
     workdays = [
-        When(earliest_due_on=day, then=Value(calendar.workdays_between(day, today))) for day in set(overdue_dates)
+        When(earliest_due_on=day, then=Value(calendar.overdue_workdays(day, today))) for day in set(overdue_dates)
     ]
     annotated = items.annotate(
         earliest_due_on=Subquery(earliest, output_field=DateField()),

@@ -154,3 +154,55 @@ def test_a_bad_schedule_file_reports_every_bad_line():
     with pytest.raises(ScheduleError) as raised:
         read_schedule_csv(lines)
     assert [line for line, _ in raised.value.errors] == [1, 2, 3, 5]
+
+
+# --- days overdue: the one definition (deadlines.calendar.overdue_workdays) ------------------
+
+
+def test_nothing_is_overdue_on_the_due_date_or_before_it():
+    assert calendar.overdue_workdays(D(2026, 6, 10), D(2026, 6, 10)) == 0
+    assert calendar.overdue_workdays(D(2026, 6, 10), D(2026, 6, 1)) == 0  # never negative
+
+
+def test_due_yesterday_a_working_day_is_one_working_day_overdue():
+    assert calendar.overdue_workdays(D(2026, 6, 9), D(2026, 6, 10)) == 1  # Tuesday, read Wednesday
+
+
+def test_due_before_a_weekend_counts_no_weekend_day():
+    friday = D(2026, 3, 13)
+    assert calendar.overdue_workdays(friday, D(2026, 3, 14)) == 0  # Saturday: past its date, 0 working days
+    assert calendar.overdue_workdays(friday, D(2026, 3, 15)) == 0  # Sunday
+    assert calendar.overdue_workdays(friday, D(2026, 3, 16)) == 1  # Monday
+    assert calendar.overdue_workdays(friday, D(2026, 3, 20)) == 5  # the next Friday
+
+
+def test_a_holiday_does_not_count():
+    # Due Wednesday 30 September 2026; 1–7 October is National Day.
+    due = D(2026, 9, 30)
+    assert [calendar.overdue_workdays(due, D(2026, 10, day)) for day in range(1, 8)] == [0] * 7
+    assert calendar.overdue_workdays(due, D(2026, 10, 8)) == 1
+    assert calendar.overdue_workdays(due, D(2026, 10, 9)) == 2
+    # Spring Festival 2026: due Friday 13 February, off 15–23 February, back on Tuesday 24.
+    assert calendar.overdue_workdays(D(2026, 2, 13), D(2026, 2, 24)) == 2  # the make-up Saturday 14 and the 24th
+
+
+def test_a_make_up_working_day_counts():
+    # Saturday 10 October 2026 is worked (调休), Sunday 11 is not.
+    assert calendar.overdue_workdays(D(2026, 10, 9), D(2026, 10, 10)) == 1
+    assert calendar.overdue_workdays(D(2026, 10, 9), D(2026, 10, 11)) == 1
+    assert calendar.overdue_workdays(D(2026, 9, 30), D(2026, 10, 12)) == 4  # 8, 9, 10 (Saturday) and 12 October
+    # Sunday 20 September 2026 is worked: due Friday 18, read Monday 21 = 2.
+    assert calendar.overdue_workdays(D(2026, 9, 18), D(2026, 9, 21)) == 2
+
+
+def test_a_due_date_on_a_day_off_counts_from_the_next_working_day():
+    # An extension kept as given may fall on a Sunday: Monday is the first working day overdue.
+    assert calendar.overdue_workdays(D(2026, 6, 14), D(2026, 6, 15)) == 1
+
+
+def test_days_overdue_agree_with_working_days_between_after_the_due_date():
+    due = D(2026, 9, 30)
+    for offset in range(1, 60):
+        today = due + dt.timedelta(days=offset)
+        assert calendar.overdue_workdays(due, today) == calendar.workdays_between(due, today)
+        assert calendar.add_workdays(due, calendar.overdue_workdays(due, today)) <= today
