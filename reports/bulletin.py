@@ -3,8 +3,9 @@
 The seeds issue one in April, July and November, naming units. It is built only from
 frozen data, so the same period gives the same bulletin whenever it is printed:
 - overdue work: obligations owed by a unit that were still open past their due date at
-  the end of the period (days overdue counted to that day), and those fulfilled late
-  during the period (their `on_time` flag frozen when done, days late to that day);
+  the end of the period (working days overdue counted to that day), and those fulfilled late
+  during the period (their `on_time` flag frozen when done, working days late to that day),
+  both by `deadlines.calendar.overdue_workdays`, as the item page and the reminders count;
 - replies the office sent back to a unit, with its reason: timeline events
   `reply.sent_back` whose `step` was the office's review (`awaiting_office`);
 - items whose proposer disagreed with the reply during the period;
@@ -21,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deadlines.calendar import overdue_workdays
 from deadlines.models import ObligationKind
 from districts.models import Body, HandlingUnit
 from proposals.models import Item
@@ -37,7 +39,7 @@ class OverdueWork:
     kind: str
     due_on: dt.date
     done_on: dt.date | None  # None: still open at the end of the period
-    days: int
+    days: int  # working days overdue at `done_on` or the end of the period
 
     @property
     def kind_label(self):
@@ -116,7 +118,7 @@ def status_bulletin(*, district, body, start, end) -> Bulletin:
         .order_by("unit__sort_order", "unit__name", "due_on", "pk")
     ):
         done_on = o.fulfilled_at.astimezone(local).date() if o.fulfilled_at and o.fulfilled_at < until else None
-        days = ((done_on or end) - o.due_on).days
+        days = overdue_workdays(o.due_on, done_on or end)
         overdue.append(OverdueWork(o.unit, o.item, o.kind, o.due_on, done_on, days))
 
     sent_back = [
@@ -177,7 +179,7 @@ def bulletin_sections(bulletin: Bulletin) -> list[tuple[str, str, list[str], lis
             % {"units": len(overdue_units), "entries": len(bulletin.overdue)}
             if bulletin.overdue
             else _("No unit had work past its deadline."),
-            [_("Unit"), _("Item"), _("Obligation"), _("Due on"), _("Done on"), _("Days overdue")],
+            [_("Unit"), _("Item"), _("Obligation"), _("Due on"), _("Done on"), _("Working days overdue")],
             [
                 (str(e.unit), f"{e.item.number} {e.item.title}", e.kind_label, day(e.due_on), day(e.done_on), e.days)
                 for e in bulletin.overdue

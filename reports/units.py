@@ -3,7 +3,9 @@
 One row per unit of the district, in the units' official order, for the items of one
 year and body (by default the body's ordinary kinds, as the yearly report). Timeliness
 comes from the on-time flags frozen on each obligation when it was fulfilled, never
-recomputed; "overdue now" is the open obligations past due on `as_of`.
+recomputed; "overdue now" is the open obligations past due on `as_of`, and the longest delay
+their oldest due date's working days overdue on `as_of` (`deadlines.calendar.overdue_workdays`,
+as the item page, the bulletin and the reminders count).
 
 A fixed number of queries whatever the number of units or items: the units, the body's
 scheme and rating scale (two), then one grouped aggregate each over assignments,
@@ -18,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.calendar import overdue_workdays
 from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import HandlingUnit, UnitContact
 from proposals.models import Item
@@ -52,7 +55,7 @@ class UnitRow:
     replies_on_time: int = 0
     replies_late: int = 0
     overdue_now: int = 0
-    longest_delay: int | None = None  # days past due of the oldest open obligation on `as_of`, the report date
+    longest_delay: int | None = None  # working days overdue of the oldest open obligation on `as_of`, the report date
     outcomes: dict = field(default_factory=dict)  # outcome code → items
     ratings: dict = field(default_factory=dict)  # rating code → items
     disagreements: int = 0
@@ -119,7 +122,7 @@ def unit_statistics(*, district, year, body, kind=None, as_of=None) -> UnitStati
         for name in timed:
             setattr(row, name, r[name])
         row.overdue_now = r["overdue_now"]
-        row.longest_delay = (as_of - r["oldest_due"]).days if r["oldest_due"] else None
+        row.longest_delay = overdue_workdays(r["oldest_due"], as_of) if r["oldest_due"] else None
 
     lead = assignments.active_leads()
     later = Reply.objects.sent().filter(assignment=OuterRef("assignment"), sent_at__gt=OuterRef("sent_at"))
@@ -180,7 +183,7 @@ def units_table(stats: UnitStatistics) -> Table:
         Column(_("Replies on time"), COUNT),
         Column(_("Replies late"), COUNT),
         Column(_("Overdue on the report date"), COUNT),
-        Column(_("Longest delay (days)"), COUNT),
+        Column(_("Longest delay (working days)"), COUNT),
     ]
     columns += [Column(f"{o.code} {o.label}", COUNT) for o in stats.outcomes]
     columns += [Column(v.label, COUNT) for v in stats.ratings]

@@ -58,9 +58,10 @@ def test_unit_rows_read_timeliness_from_the_frozen_flags(district, unit_work):
     assert (education.accepted_on_time, education.replies_on_time, education.replies_late) == (1, 1, 0)
 
 
-def test_unit_rows_count_what_is_overdue_now_with_the_longest_delay(district, unit_work):
+def test_unit_rows_count_what_is_overdue_now_with_the_longest_delay_in_working_days(district, unit_work):
     _stats, rows = _rows(district)
-    assert (rows["科委"].overdue_now, rows["科委"].longest_delay) == (1, 10)
+    # Due Saturday 20 June 2026, read on 30 June: 22–26, 29 and 30 June.
+    assert (rows["科委"].overdue_now, rows["科委"].longest_delay) == (1, 7)
     assert (rows["经委"].overdue_now, rows["经委"].longest_delay) == (0, None)
 
 
@@ -96,7 +97,8 @@ def test_unit_table_exports_as_numbers(district, unit_work):
     sheet = openpyxl.load_workbook(io.BytesIO(exports.render_tables("units", [table], "xlsx"))).active
     header = [c.value for c in sheet[1]]
     kewei = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "科委")
-    assert kewei[header.index("Overdue on the report date")] == 1 and kewei[header.index("Longest delay (days)")] == 10
+    assert kewei[header.index("Overdue on the report date")] == 1
+    assert kewei[header.index("Longest delay (working days)")] == 7
     assert "A 解决或采纳" in header and "较好" in header
     csv_text = exports.render_tables("units", [table], "csv").decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("经委,1,0,1,0,1,1,0")
@@ -122,12 +124,12 @@ def _bulletin(district):
     return status_bulletin(district=district, body="cppcc", start=dt.date(2026, 4, 1), end=AS_OF)
 
 
-def test_bulletin_names_open_and_late_work_by_unit_with_days_overdue(district, unit_work):
+def test_bulletin_names_open_and_late_work_by_unit_with_working_days_overdue(district, unit_work):
     bulletin = _bulletin(district)
     entries = [(str(e.unit), e.item.number, e.kind, e.done_on, e.days) for e in bulletin.overdue]
     assert entries == [
-        ("经委", "0001", "reply", dt.date(2026, 5, 15), 5),
-        ("科委", "0002", "reply", None, 10),
+        ("经委", "0001", "reply", dt.date(2026, 5, 15), 5),  # due Sunday 10 May, done Friday 15 May
+        ("科委", "0002", "reply", None, 7),  # due Saturday 20 June, open on 30 June: not 10 calendar days
     ]
     assert [str(u) for u, _entries in bulletin.overdue_units] == ["经委", "科委"]
 
@@ -201,6 +203,7 @@ def test_bulletin_word_document_has_every_part(district, unit_work):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Status bulletin" in text and "2 units had work past its deadline" in text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "答复类型不当" in cells and "未解决实际问题" in cells and "10" in cells
+    assert "答复类型不当" in cells and "未解决实际问题" in cells and "7" in cells
+    assert "Working days overdue" in cells
     assert "教育局" in text  # the unit with nothing overdue
     assert len(bulletin_sections(_bulletin(district))) == 4

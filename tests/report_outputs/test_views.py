@@ -102,7 +102,7 @@ def test_unknown_export_format_or_table_is_404(office_client, unit_work):
 
 def test_unit_page_and_its_downloads(office_client, unit_work):
     page = office_client.get(reverse("reports:units"), QUERY)
-    assert page.status_code == 200 and "Longest delay (days)" in page.content.decode()
+    assert page.status_code == 200 and "Longest delay (working days)" in page.content.decode()
     csv = office_client.get(reverse("reports:units_export", args=["csv"]), QUERY)
     assert csv.content.decode("utf-8-sig").splitlines()[1].startswith("经委,")
     assert office_client.get(reverse("reports:units_export", args=["docx"]), QUERY).status_code == 404
