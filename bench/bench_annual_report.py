@@ -8,11 +8,13 @@ Builds `--items` imported CPPCC proposals over 16 districts × 5 years with set-
 (INSERT … SELECT generate_series): one lead unit each, a co-unit for one in five, a sent
 reply (A 80%, B 7%, C 13%; 2% unreplied), a later B→A conversion for a third of the B
 items, feedback with a rating for 93% and praise for a quarter, 5% published, 2% key
-items. Then it prints the best of `--repeat` timings of `reports.annual.annual_report`
-for one district-year and of `annual_reports` for all 16 districts of a year (one call,
+items, then VACUUM ANALYZE (autovacuum may be off). Then it times `reports.annual.annual_report`
+for one district-year and `annual_reports` for all 16 districts of a year (one call,
 grouped by district) against raw SQL computing the same aggregates (this year, last year,
-units), and the ratio. It prints the connection's `jit` setting too (config/settings.py
-turns JIT off; see docs/reports.md).
+units): `--repeat` rounds (at least 5), each running the four one after the other, so a
+noisy shared machine weighs on all of them alike. It prints the median of each and the
+ratio of the medians (with the range of the per-round ratios), and the connection's `jit`
+setting (config/settings.py turns JIT off; see docs/reports.md).
 """
 
 import argparse
@@ -21,6 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -51,6 +54,7 @@ def build(n_items):
         c.execute("SELECT count(*) FROM proposals_item WHERE title LIKE 'bench %%'")
         if c.fetchone()[0] == n_items:
             print(f"reusing {n_items:,} items already built")
+            vacuum()
             return
     started = time.perf_counter()
     with transaction.atomic():
@@ -139,9 +143,14 @@ def build(n_items):
                 WHERE i.title LIKE 'bench %%' AND i.id %% 100 < 93 AND i.id %% 50 <> 7
             """, {"ratings": ratings, "user": user.pk})  # fmt: skip
             c.execute("DROP TABLE bench_d, bench_c, bench_u, bench_p")
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
+    vacuum()
     print(f"built {n_items:,} items in {time.perf_counter() - started:.0f} s")
+
+
+def vacuum():
+    """VACUUM ANALYZE the tables (autovacuum may be off): statistics, and visibility maps for index-only scans."""
+    with connection.cursor() as c:
+        c.execute("VACUUM ANALYZE")
 
 
 RAW_ITEMS = """
@@ -238,21 +247,25 @@ def raw_report(districts, year, as_of):
     return rows
 
 
-def best_of(repeat, fn):
-    times = []
+def interleaved(repeat, runs):
+    """Each of `runs` (name: function) once per round, `repeat` rounds; the seconds of each run, by name."""
+    times = {name: [] for name in runs}
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for name, fn in runs.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
 def built_data_set(doc):
     """`--items` and `--repeat` from the command line, once the data set of that size is built (PostgreSQL)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (at least 5)")
     args = parser.parse_args()
+    if args.repeat < 5:
+        parser.error("--repeat: the figures are medians of at least 5 interleaved rounds")
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     build(args.items)
@@ -283,22 +296,29 @@ def main():
         f"replied {report['replied']}, resolution {report['resolution_rate']}% "
         f"(at reply {report['resolution_rate_at_reply']}%), rated {report['rated']} (raw SQL agrees)"
     )
-    timings = {
-        "one district-year": (
-            best_of(args.repeat, lambda: annual_report(district=one, year=year, body="cppcc", as_of=as_of)),
-            best_of(args.repeat, lambda: raw_report([one.pk], year, as_of)),
-        ),
-        "all 16 districts of a year": (
-            best_of(args.repeat, lambda: annual_reports(districts=districts, year=year, body="cppcc", as_of=as_of)),
-            best_of(args.repeat, lambda: raw_report([d.pk for d in districts], year, as_of)),
-        ),
-    }
+    all_pks = [d.pk for d in districts]
+    times = interleaved(
+        args.repeat,
+        {
+            ("one district-year", "orm"): lambda: annual_report(district=one, year=year, body="cppcc", as_of=as_of),
+            ("one district-year", "raw"): lambda: raw_report([one.pk], year, as_of),
+            ("all 16 districts of a year", "orm"): lambda: annual_reports(
+                districts=districts, year=year, body="cppcc", as_of=as_of
+            ),
+            ("all 16 districts of a year", "raw"): lambda: raw_report(all_pks, year, as_of),
+        },
+    )
     with connection.cursor() as c:
         c.execute("SHOW jit")
-        print(f"jit = {c.fetchone()[0]}")
-    print(f"{'':28} {'report (ORM)':>14} {'raw SQL':>10} {'ratio':>7}")
-    for name, (orm, raw) in timings.items():
-        print(f"{name:28} {orm * 1000:11.0f} ms {raw * 1000:7.0f} ms {orm / raw:6.2f}×")
+        print(f"jit = {c.fetchone()[0]}; medians of {args.repeat} interleaved rounds")
+    print(f"{'':28} {'report (ORM)':>14} {'raw SQL':>10} {'ratio':>7}  per-round ratios")
+    for name in ("one district-year", "all 16 districts of a year"):
+        orm, raw = times[name, "orm"], times[name, "raw"]
+        ratios = sorted(o / r for o, r in zip(orm, raw, strict=True))
+        print(
+            f"{name:28} {median(orm) * 1000:11.0f} ms {median(raw) * 1000:7.0f} ms {median(orm) / median(raw):6.2f}×"
+            f"  {ratios[0]:.2f}–{ratios[-1]:.2f}×"
+        )
 
 
 if __name__ == "__main__":
