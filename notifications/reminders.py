@@ -199,23 +199,20 @@ def _notices(plans):
         {obligation.item_id for obligation, _kind, _steps in plans if obligation.owner == Owner.PROPOSER}
     )
     notices = []
-    for obligation, kind, steps in plans:
+    # No days overdue in `params`: notifications.texts counts them from the due date when it words the notice.
+    for obligation, kind, _steps in plans:
         office = access.office_people(people, obligation.item.district_id)
         if kind == Kind.ESCALATION_HEAD:
             recipients = people.get((Role.UNIT_HEAD, obligation.unit_id)) or office
-            params = {"days": steps.head}
         elif kind == Kind.ESCALATION_OFFICE:
             leader = obligation.item.supervising_leader_id
             recipients = office + ([leader] if leader else [])
-            params = {"days": steps.office}
+        elif obligation.owner == Owner.UNIT:
+            recipients = access.unit_people(people, obligation.unit_id)
+        elif obligation.owner == Owner.PROPOSER:
+            recipients = proposers.get(obligation.item_id, [])
         else:
-            params = {}
-            if obligation.owner == Owner.UNIT:
-                recipients = access.unit_people(people, obligation.unit_id)
-            elif obligation.owner == Owner.PROPOSER:
-                recipients = proposers.get(obligation.item_id, [])
-            else:
-                recipients = office
+            recipients = office
         notices.extend(
             Notice(
                 recipient_id=user_id,
@@ -223,7 +220,6 @@ def _notices(plans):
                 due_on=obligation.due_on,
                 item_id=obligation.item_id,
                 obligation_id=obligation.pk,
-                params=params,
             )
             for user_id in recipients
         )

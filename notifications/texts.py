@@ -4,28 +4,39 @@ A notification keeps ids and values (`params`, plus its obligation and item); th
 turns them into a subject, a body and, for SMS, a fixed template id with its parameters —
 Chinese gateways send only templates approved in advance, so the gateway holds the text
 and we send the values.
+
+Days overdue (`days`) are not stored either: an overdue reminder or an escalation counts them
+with `deadlines.calendar.overdue_workdays` from the due date it was recorded for to the day it
+was recorded, the same working days as the item page and the status bulletin.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from deadlines.calendar import overdue_workdays
 from deadlines.models import ObligationKind
 
 from .models import NotificationKind
 
 SMS_TITLE_CHARS = 20
+# The reminders whose words say how many working days the obligation is overdue.
+OVERDUE_KINDS = (NotificationKind.OVERDUE, NotificationKind.ESCALATION_HEAD, NotificationKind.ESCALATION_OFFICE)
 
 _BODIES = {
     NotificationKind.BEFORE_DUE: gettext_lazy(
         "Reminder: %(what)s for item %(number)s “%(title)s” is due on %(due)s. %(link)s"
     ),
     NotificationKind.DUE_TODAY: gettext_lazy("Due today: %(what)s for item %(number)s “%(title)s” (%(due)s). %(link)s"),
-    NotificationKind.OVERDUE: gettext_lazy(
-        "Overdue: %(what)s for item %(number)s “%(title)s” was due on %(due)s and is not done. %(link)s"
+    NotificationKind.OVERDUE: ngettext_lazy(
+        "Overdue by %(days)s working day: %(what)s for item %(number)s “%(title)s” was due on %(due)s and is "
+        "not done. %(link)s",
+        "Overdue by %(days)s working days: %(what)s for item %(number)s “%(title)s” was due on %(due)s and is "
+        "not done. %(link)s",
+        "days",
     ),
     NotificationKind.ESCALATION_HEAD: gettext_lazy(
         "Overdue by %(days)s working days: %(what)s for item %(number)s “%(title)s”, handled by %(unit)s, "
@@ -75,7 +86,7 @@ def render(notification) -> Message:
         if notification.kind == NotificationKind.WEEKLY_SUMMARY:
             return _render_summary(notification)
         values = _values(notification)
-        body = str(_BODIES[notification.kind]) % values
+        body = _BODIES[notification.kind] % values
         subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
         sms_params = {key: values[key] for key in ("number", "what", "due", "days", "unit", "date")}
         sms_params["title"] = values["title"][:SMS_TITLE_CHARS]
@@ -91,10 +102,20 @@ def _values(notification):
         "what": obligation.get_kind_display() if obligation else "",
         "due": obligation.due_on.isoformat() if obligation else "",
         "unit": obligation.unit.name if obligation and obligation.unit else notification.params.get("unit", ""),
-        "days": notification.params.get("days", ""),
+        "days": days_overdue(notification) if notification.kind in OVERDUE_KINDS else "",
         "date": notification.due_on.isoformat(),
     }
     return values
+
+
+def days_overdue(notification) -> int:
+    """Working days the obligation was overdue on the day this reminder was recorded.
+
+    From the due date the reminder was recorded for (`due_on`) to the local date of
+    `created_at`: an escalation recorded 3 working days after the due date says 3 however
+    late it is read, and the same number the item page and the bulletin gave that day.
+    """
+    return overdue_workdays(notification.due_on, timezone.localdate(notification.created_at))
 
 
 def _render_digest(notification):
