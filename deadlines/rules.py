@@ -217,5 +217,3 @@ def explain(obligation) -> str:
             "text": text
         }
     return text
-
-
