@@ -1,5 +1,5 @@
 """On the real PostgreSQL (and Redis): concurrent sweeps, a sweep meeting a workflow verb on the same item,
-constant query count, a real worker end to end."""
+constant query count, the selection's plan, a real worker end to end."""
 
 import datetime as dt
 import os
@@ -20,6 +20,7 @@ from deadlines import calendar
 from notifications import reminders
 from notifications.models import Notification, NotificationKind
 from notifications.reminders import sweep
+from proposals.models import Item
 from tests.factories import ItemFactory
 from workflow.models import Obligation
 from workflow.services import assignment
@@ -33,20 +34,23 @@ ROOT = Path(__file__).resolve().parents[2]
 DUE = dt.date(2026, 11, 18)
 
 
-def obligations(district, unit, count, *, due_on=DUE):
-    items = [ItemFactory(district=district) for _ in range(count)]
-    return [
-        Obligation.objects.create(
+def obligations(district, unit, count, *, due_on=DUE, due=None):
+    """`count` obligations due on `due_on`, on items of their own; the first `due` (all by default) remind before
+    that day's reminder time, the others on later days."""
+    items = Item.objects.bulk_create(ItemFactory.build_batch(count, district=district))
+    first = at(due_on) - dt.timedelta(days=20)
+    return Obligation.objects.bulk_create(
+        Obligation(
             item=item,
             kind="reply",
             owner="unit",
             unit=unit,
             starts_on=due_on - dt.timedelta(days=90),
             due_on=due_on,
-            next_remind_at=at(due_on) - dt.timedelta(days=20),
+            next_remind_at=first if due is None or n < due else at(due_on) + dt.timedelta(days=1 + n % 300),
         )
-        for item in items
-    ]
+        for n, item in enumerate(items)
+    )
 
 
 @pytest.mark.services
@@ -160,9 +164,70 @@ def test_the_sweeps_query_count_does_not_grow_with_the_obligations(district, uni
     obligations(district, other_unit, 40, due_on=DUE + dt.timedelta(days=2))
     many, result = count_queries(at(DUE + dt.timedelta(days=2), 9))
     assert result.obligations == 83
-    # BEGIN; select the due obligations (locked); policies; handlers, heads and office; users with
-    # their preferences; one INSERT … ON CONFLICT DO NOTHING RETURNING; one UPDATE of next_remind_at; COMMIT.
+    # BEGIN; planner settings, select the due obligations (locked), settings back; policies; handlers, heads
+    # and office; users with their preferences; one INSERT … ON CONFLICT DO NOTHING RETURNING; one UPDATE of
+    # next_remind_at; COMMIT.
     assert many == few
+
+
+def lock_due_plan(now):
+    """The plan of the sweep's selection at `now`: `_lock_due`'s statements replayed, the select under EXPLAIN."""
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with transaction.atomic():
+        with connection.execute_wrapper(capture):
+            locked = reminders._lock_due(now)
+        transaction.set_rollback(True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            explain = "FOR NO KEY UPDATE" in sql
+            cursor.execute(("EXPLAIN " if explain else "") + sql, params)
+            if explain:
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return len(locked), plan
+
+
+def analyze():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflow_obligation; ANALYZE proposals_item")
+
+
+def assert_index_plan(plan):
+    """The due obligations read in order from the partial index, each one's item by its primary key: nothing
+    read in full (no Seq Scan, Hash Join or Merge Join) and no Sort of every due row."""
+    assert "obligation_reminder_due_idx" in plan, plan
+    assert "proposals_item_pkey" in plan, plan
+    for method in ("Seq Scan", "Hash Join", "Merge Join", "Sort"):
+        assert method not in plan, plan
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_sweep_finds_what_is_due_through_the_index_and_its_items_by_key(district, unit):
+    obligations(district, unit, 3000, due=5)
+    analyze()
+    locked, plan = lock_due_plan(at(DUE))
+    assert locked == 5
+    assert_index_plan(plan)
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_plan_holds_when_the_statistics_expect_many_due(district, unit):
+    """Statistics lag behind: the planner expects a third of the obligations due, only 5 are. Left to itself it
+    then hashes every item (as it did at 1,000,000 open obligations with 100 due, expecting 1,225)."""
+    rows = obligations(district, unit, 3000, due=1000)
+    analyze()
+    later = at(DUE) + dt.timedelta(days=7)
+    Obligation.objects.filter(pk__in=[row.pk for row in rows[5:1000]]).update(next_remind_at=later)
+    locked, plan = lock_due_plan(at(DUE))
+    assert locked == 5
+    assert_index_plan(plan)
 
 
 def _worker_env():
