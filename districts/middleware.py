@@ -8,6 +8,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 _LAST_SEEN = "last_seen"
+LAST_SEEN_GRANULARITY_SECONDS = 60
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -31,17 +32,32 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 class IdleTimeoutMiddleware:
-    """Ends a logged-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+    """Ends a logged-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request.
+
+    The time of the last request is kept in the session, but written at most once a minute:
+    writing it on every request would rewrite the session row on every page. So the clock runs
+    from a request at most a minute before the last one, and a session ends after between
+    SESSION_IDLE_TIMEOUT_MINUTES - 1 and SESSION_IDLE_TIMEOUT_MINUTES idle minutes, never later.
+    The session's own expiry (SESSION_COOKIE_AGE from its last save) agrees.
+
+    Logging in saved the session: until a minute after the login (`last_login`, which Django
+    sets at every login) nothing needs writing, and the session's expiry is the clock.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        user = request.user
+        if user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
-            else:
+            elif now - (last_seen or _timestamp(user.last_login)) >= LAST_SEEN_GRANULARITY_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+def _timestamp(moment):
+    return moment.timestamp() if moment else 0
