@@ -2,35 +2,38 @@
 
     createdb -h 127.0.0.1 -U postgres jianyi_bench_rem
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianyi_bench_rem \\
-        .venv/bin/python bench/bench_reminders.py [--sizes 10000 1000000] [--due 100 1000 10000] [--runs 7] [--sweeps 3]
+        .venv/bin/python bench/bench_reminders.py [--sizes 10000 1000000] [--due 100 1000 10000] [--runs 9] [--sweeps 3]
 
 Builds one data set per size of `--sizes` (open obligations), each in its own schema of the
-database (`bench_rem_<size>`, migrated by `manage.py migrate` with that search_path; kept and
-reused by the next run, `--rebuild` builds them again), set-based in SQL (generate_series):
-one item per 10 obligations (at least as many items as the largest `--due`), 60 units with
-one handler each. Obligation n (n < the largest `--due`) reminds at T + n seconds, so a
-sweep at T + d seconds has exactly d obligations due, each on its own item, at every size;
-the others remind later in the year. Then VACUUM ANALYZE.
+database (`bench_rem_<size>`, built and migrated by a child process whose search_path is
+that schema; kept and reused by the next run, `--rebuild` builds them again), set-based in
+SQL (generate_series): one item per 10 obligations (at least as many items as the largest
+`--due`), 60 units with one handler each. Obligation n (n < the largest `--due`) reminds at
+T + n seconds, so a sweep at T + d seconds has exactly d obligations due, each on its own
+item, in the same places of the table at every size; the others remind later in the year.
+Then VACUUM ANALYZE (autovacuum may be off), every run.
 
 The selection timed is the sweep's own: the statements `notifications.reminders._lock_due`
-sends, captured from the ORM (`execute_wrapper`) and replayed as they are, `FOR NO KEY
-UPDATE … SKIP LOCKED` included, in a transaction rolled back. For each number due, the
-sizes take turns `--runs` times (after one warm-up each); the median per size and its ratio
-to the smallest size are printed. The plan (EXPLAIN ANALYZE, rolled back) must read the
-due obligations through `obligation_reminder_due_idx` and their items through
-`proposals_item_pkey` — no Seq Scan, Hash Join or Merge Join: checked at every number due at
-the largest size and at the smallest number due at every size; the plan at the smallest
-number due and largest size is printed. A wrong plan makes the bench exit with status 1,
-after printing everything.
+sends, captured from the ORM (`execute_wrapper`) and replayed as they are — its planner
+settings, then the select with `FOR NO KEY UPDATE … SKIP LOCKED` — in a transaction rolled
+back. For each number due, the sizes take turns `--runs` times (after one warm-up each); the
+median per size is printed, and the ratio of each size to the smallest as the median of the
+runs' ratios (a run times the sizes one right after the other, under the same load of a
+shared machine). Every plan (EXPLAIN ANALYZE, rolled back) must read the due obligations in
+order through `obligation_reminder_due_idx` and each one's item through `proposals_item_pkey`:
+no Seq Scan, Hash Join, Merge Join or Sort. Each plan's nodes are printed, and in full the
+plan at the largest size and smallest number due. A wrong plan makes the bench exit with
+status 1, after printing everything.
 
 Then `--sweeps` whole sweeps at the largest size and largest number due (find, decide,
 record every notification in one insert, advance; undone after each) and a second sweep at
-the same moment, which must find nothing. Handing rows to Celery is left out (no broker):
-that is one message per row after commit, outside the transaction.
+the same moment, which must find nothing; then CLUSTER puts the swept rows back in place.
+Handing rows to Celery is left out (no broker): that is one message per row after commit,
+outside the transaction.
 
-On the development machine (2 shared cores) a first run takes about 3 minutes (building
-the 1,000,000 obligations about 1 minute, each whole sweep 5–10 s); a run reusing the data
-about 1.5 minutes.
+On the development machine (2 shared cores, shared with other work) a first run takes
+70–80 s (building the 1,000,000 obligations 45–60 s, each whole sweep 3–5 s); a run reusing
+the data about 20 s, 10 s with `--sweeps 0`.
 """
 
 import argparse
@@ -53,14 +56,14 @@ TODAY = dt.date(2026, 11, 18)  # a Wednesday in a plain week
 LEAD = dt.timedelta(hours=3)
 DATA_VERSION = "bench_reminders 2"  # the schema's comment: which layout its rows have
 PLAN_MUST_USE = ("obligation_reminder_due_idx", "proposals_item_pkey")
-PLAN_MUST_NOT = ("Seq Scan", "Hash Join", "Merge Join")
+PLAN_MUST_NOT = ("Seq Scan", "Hash Join", "Merge Join", "Sort")
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000], help="open obligations")
     parser.add_argument("--due", type=int, nargs="+", default=[100, 1_000, 10_000], help="obligations due")
-    parser.add_argument("--runs", type=int, default=7, help="interleaved timed runs per size and number due")
+    parser.add_argument("--runs", type=int, default=9, help="interleaved timed runs per size and number due")
     parser.add_argument("--sweeps", type=int, default=3, help="whole sweeps to time at the largest size")
     parser.add_argument("--rebuild", action="store_true", help="build the data sets again")
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)  # build this size's schema (a child process)
@@ -214,9 +217,10 @@ def reset(alias, candidates):
 
 
 def vacuum_analyze(alias):
+    """VACUUM ANALYZE (autovacuum may be off), index entries of dead rows removed even when few."""
     with connections[alias].cursor() as cursor:
         for table in ("workflow_obligation", "proposals_item", "workflow_notification"):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"VACUUM (ANALYZE, INDEX_CLEANUP ON) {table}")
 
 
 def lock_due_statements(now):
@@ -280,10 +284,13 @@ def measure_selection(aliases, due_levels, runs):
     """Time the selection at every size and number due; check its plans. Return the plan problems found."""
     sizes = list(aliases)
     problems = []
-    print(f"\nthe sweep's selection (_lock_due), median of {runs} interleaved runs, rolled back:")
-    header = "".join(f"{size:>14,}" for size in sizes)
-    ratios = "".join(f"{f'{size:,}/{sizes[0]:,}':>22}" for size in sizes[1:])
-    print(f"{'due':>8}{header}   (ms at each size){ratios}")
+    print(
+        f"\nthe sweep's selection (_lock_due), rolled back, {runs} runs taking turns: ms at each size (median);"
+        f" against the smallest size, the median of the runs' ratios (lowest–highest)"
+    )
+    header = "".join(f"{f'{size:,} open':>16}" for size in sizes)
+    ratios = "".join(f"{f'{size:,}/{sizes[0]:,}':>26}" for size in sizes[1:])
+    print(f"{'due':>8}{header}{ratios}")
     plans = {}
     for due in due_levels:
         statements = lock_due_statements(moment_with_due(due))
@@ -296,15 +303,15 @@ def measure_selection(aliases, due_levels, runs):
                     sys.exit(f"{size:,} open, {due:,} due: the selection returned {len(rows):,} rows")
                 if run:
                     times[size].append(elapsed)
-        medians = {size: statistics.median(times[size]) for size in sizes}
-        line = "".join(f"{medians[size]:>14.1f}" for size in sizes)
-        ratio = "".join(f"{medians[size] / medians[sizes[0]]:>22.2f}" for size in sizes[1:])
-        print(f"{due:>8,}{line}   {'':17}{ratio}")
+        line = "".join(f"{statistics.median(times[size]):>16.1f}" for size in sizes)
+        for size in sizes[1:]:
+            each = [mine / smallest for mine, smallest in zip(times[size], times[sizes[0]], strict=True)]
+            line += f"{statistics.median(each):>14.2f} ({min(each):.2f}–{max(each):.2f})"
+        print(f"{due:>8,}{line}")
         for size in sizes:
             _elapsed, plan = replay(aliases[size], statements, explain=True)
             plans[size, due] = [row[0] for row in plan]
-            if size == sizes[-1] or due == due_levels[0]:
-                problems += [f"{size:,} open, {due:,} due: plan {p}" for p in plan_problems(plans[size, due])]
+            problems += [f"{size:,} open, {due:,} due: plan {p}" for p in plan_problems(plans[size, due])]
     print("\nplans (node by node):")
     for (size, due), plan in plans.items():
         print(f"  {size:>9,} open, {due:>6,} due: {nodes(plan)}")
@@ -343,6 +350,10 @@ def measure_sweeps(size, due, sweeps, candidates):
         f"{Obligation.objects.filter(next_remind_at__lte=now).count()} obligations still due"
     )
     reset("default", candidates)
+    # The sweeps moved the candidates' rows to the end of the table: put them back in place, as
+    # built, so that the next run compares the sizes with the due rows laid out alike.
+    with connection.cursor() as cursor:
+        cursor.execute("CLUSTER workflow_obligation USING workflow_obligation_pkey")
     return [] if again.obligations == 0 and again.rows == 0 else ["the second sweep found something due"]
 
 
