@@ -1,15 +1,42 @@
-"""What every logged-in page costs before its own queries: the session is written at most once a minute."""
+"""What every logged-in page costs before its own queries: the session, and the user with the bell.
+
+The session is read once and written at most once a minute (districts.middleware), the user is
+loaded with the bell's unread count in one query (notifications.inbox.InboxUserBackend).
+"""
 
 import datetime as dt
 import re
 
 import pytest
 import time_machine
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from notifications.inbox import InboxUserBackend
+from notifications.models import Channel, Notification, NotificationKind
+from web.notifications.views import bell
+
+PASSWORD = "pw-for-tests-only"  # tests/factories.UserFactory
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _notify(user, day, *, read=False):
+    now = timezone.now()
+    return Notification.objects.create(
+        recipient=user,
+        channel=Channel.IN_APP,
+        kind=NotificationKind.OFFICE_DIGEST,
+        due_on=day,
+        state=Notification.State.SENT,
+        scheduled_for=now,
+        sent_at=now,
+        created_at=now,
+        read_at=now if read else None,
+    )
 
 
 def _shape(sql):
@@ -28,6 +55,56 @@ def _get(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return response, queries.captured_queries
+
+
+def test_a_logged_in_get_costs_two_queries_before_the_pages_own(client, office):
+    _notify(office, dt.date(2026, 3, 1))
+    _notify(office, dt.date(2026, 3, 2))
+    _notify(office, dt.date(2026, 2, 27), read=True)
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(office)
+        clock.shift(dt.timedelta(seconds=30))
+        response, queries = _get(client, reverse("notifications:list"))
+
+    assert [_shape(q["sql"]) for q in queries] == [
+        # the overhead: two queries
+        ("SELECT", "django_session"),  # 1. the session
+        ("SELECT", "districts_user"),  # 2. the user, with the bell's unread count as a subquery
+        # the page's own
+        ("SELECT", "workflow_notification"),  # 3. the paginator's count
+        ("SELECT", "workflow_notification"),  # 4. the page of notifications, with their items and units
+        ("SELECT", "districts_membership"),  # 5. the reader's roles, for the navigation
+    ]  # and no session write: the login saved it 30 seconds ago
+    assert "workflow_notification" in queries[1]["sql"]
+    assert response.context["unread_notifications"] == 2
+    assert '<span class="badge"' in response.text
+
+
+def test_the_bell_counts_again_after_a_post_and_stays_exact(client, handler):
+    first = _notify(handler, dt.date(2026, 3, 1))
+    _notify(handler, dt.date(2026, 3, 2))
+    client.force_login(handler)
+    assert client.get(reverse("notifications:list")).context["unread_notifications"] == 2
+
+    client.post(reverse("notifications:read"), {"pk": first.pk})
+    assert client.get(reverse("notifications:list")).context["unread_notifications"] == 1
+
+    # Within one POST: the user was loaded with 1 unread, then the rest were marked read.
+    user = InboxUserBackend().get_user(handler.pk)
+    Notification.objects.filter(recipient=handler).update(read_at=timezone.now())
+    request = RequestFactory().post("/")
+    request.user = user
+    assert bell(request) == {"unread_notifications": 0}
+
+
+def test_logging_in_through_the_form_uses_the_backend_with_the_bell(client, office):
+    _notify(office, dt.date(2026, 3, 1))
+    response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == "notifications.inbox.InboxUserBackend"
+    response, queries = _get(client, reverse("home"))
+    assert response.context["unread_notifications"] == 1
+    assert not [q for q in queries if _shape(q["sql"]) == ("SELECT", "workflow_notification")]
 
 
 def test_the_session_is_written_at_most_once_a_minute(client, office):

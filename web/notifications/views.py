@@ -22,11 +22,15 @@ PAGE_SIZE = 30
 
 
 def bell(request):
-    """Context processor: `unread_notifications` for the navigation's bell."""
+    """Context processor: `unread_notifications` for the navigation's bell.
+
+    A GET changes no notification, so the count loaded with the session's user is still exact
+    (no query of its own); after a POST, which may have marked some read, it is counted again.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    return {"unread_notifications": unread_count(user, loaded_is_current=request.method in ("GET", "HEAD"))}
 
 
 @login_required
