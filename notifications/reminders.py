@@ -185,7 +185,7 @@ def _sweep_batch(*, now, dry_run):
         next_at[obligation.pk] = later[0] if later else None
         stages = [kind for kind in reached if kind in _STAGES]
         kinds = stages[-1:] + [kind for kind in reached if kind not in _STAGES]
-        plans.extend((obligation, kind, steps) for kind in kinds)
+        plans.extend((obligation, kind) for kind in kinds)
     notices = _notices(plans)
     result = SweepResult(obligations=len(obligations), notices=notices)
     if not dry_run and obligations:
@@ -224,19 +224,19 @@ def _policy_lookup(district_ids):
 
 
 def _notices(plans):
-    """Notices for [(obligation, kind, steps)], with every recipient looked up in two queries."""
+    """Notices for [(obligation, kind)], with every recipient looked up in two queries."""
     if not plans:
         return []
     people = access.people(
-        unit_ids={obligation.unit_id for obligation, _kind, _steps in plans if obligation.unit_id},
-        district_ids={obligation.item.district_id for obligation, _kind, _steps in plans},
+        unit_ids={obligation.unit_id for obligation, _kind in plans if obligation.unit_id},
+        district_ids={obligation.item.district_id for obligation, _kind in plans},
     )
     proposers = proposer_users(
-        {obligation.item_id for obligation, _kind, _steps in plans if obligation.owner == Owner.PROPOSER}
+        {obligation.item_id for obligation, _kind in plans if obligation.owner == Owner.PROPOSER}
     )
     notices = []
     # No days overdue in `params`: notifications.texts counts them from the due date when it words the notice.
-    for obligation, kind, _steps in plans:
+    for obligation, kind in plans:
         office = access.office_people(people, obligation.item.district_id)
         if kind == Kind.ESCALATION_HEAD:
             recipients = people.get((Role.UNIT_HEAD, obligation.unit_id)) or office
