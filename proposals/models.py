@@ -191,9 +191,13 @@ class Item(models.Model):
         default=False,
         help_text=_("Recorded from a spreadsheet of past handling; workflow preconditions did not apply."),
     )
+    # What the lists sort and filter on, stored so that a page costs the same at 50 items and at a
+    # million: the earliest due date among the item's open obligations. The workflow keeps it in the
+    # transaction that opens, fulfils, cancels or moves an obligation (`workflow.obligations`).
+    next_due_on = models.DateField(_("next due on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_due_on"])
 
     class Meta:
         ordering = ["district", "-year", "body", "number"]
@@ -221,6 +225,8 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["district", "year", "body", "kind"], name="item_report_idx"),
             models.Index(fields=["district", "state"], name="item_state_idx"),
+            # The lists' default order within a district and year: next due first, none last.
+            models.Index(fields=["district", "year", "next_due_on", "id"], name="item_next_due_idx"),
         ]
 
     def __str__(self):

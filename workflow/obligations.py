@@ -8,7 +8,19 @@ These functions run inside the caller's transaction; the workflow services own t
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, DateField, IntegerField, Min, OuterRef, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -58,7 +70,7 @@ def open_obligation(
             owner = Obligation.Owner.OFFICE
     if unit is None and owner == Obligation.Owner.UNIT and assignment is not None:
         unit = assignment.unit
-    return Obligation.objects.create(
+    obligation = Obligation.objects.create(
         item=item,
         assignment=assignment,
         kind=kind,
@@ -72,6 +84,26 @@ def open_obligation(
         next_remind_at=remind_time(derived.due_on, rule["remind_before"], now),
         calendar_version=calendar.calendar_version(),
     )
+    store_next_due([item.pk])
+    return obligation
+
+
+def store_next_due(item_ids) -> None:
+    """Write each item's earliest open due date onto it (`Item.next_due_on`, what the lists sort on).
+
+    Called wherever an obligation opens, ends or moves, in the same transaction, so the stored
+    date is never stale; `tests/workflow/test_state_machine.py` checks it against the
+    obligations after every step.
+    """
+    earliest = (
+        Obligation.objects.open()
+        .filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(first=Min("due_on"))
+        .values("first")
+    )
+    Item.objects.filter(pk__in=item_ids).update(next_due_on=Subquery(earliest, output_field=DateField()))
 
 
 def _open_for(*, item, assignment=None, kinds=None, round=None):
@@ -88,16 +120,22 @@ def _open_for(*, item, assignment=None, kinds=None, round=None):
 def fulfil_obligations(*, item, kinds, now, assignment=None, round=None) -> int:
     """Mark open obligations done; `on_time` is frozen as "done on or before the due date" (local date)."""
     today = local_date(now)
-    return _open_for(item=item, assignment=assignment, kinds=kinds, round=round).update(
+    done = _open_for(item=item, assignment=assignment, kinds=kinds, round=round).update(
         fulfilled_at=now,
         on_time=Case(When(due_on__gte=today, then=Value(True)), default=Value(False)),
         next_remind_at=None,
     )
+    if done:
+        store_next_due([item.pk])
+    return done
 
 
 def cancel_obligations(*, item, now, assignment=None, kinds=None) -> int:
     """Stop open obligations that are no longer owed (a returned or replaced assignment)."""
-    return _open_for(item=item, assignment=assignment, kinds=kinds).update(cancelled_at=now, next_remind_at=None)
+    stopped = _open_for(item=item, assignment=assignment, kinds=kinds).update(cancelled_at=now, next_remind_at=None)
+    if stopped:
+        store_next_due([item.pk])
+    return stopped
 
 
 def max_extended_due(assignment) -> dt.date:
@@ -146,6 +184,7 @@ def extend_reply(*, assignment, until: dt.date, now, actor=None) -> Obligation:
     obligation.calendar_version = calendar.calendar_version()
     obligation.next_remind_at = remind_time(derived.due_on, rule["remind_before"], now)
     obligation.save(update_fields=["rule", "due_on", "provisional", "calendar_version", "next_remind_at"])
+    store_next_due([obligation.item_id])
     record_event(
         item=obligation.item,
         assignment=assignment,
@@ -187,8 +226,10 @@ def recompute_open_obligations(*, now, actor=None) -> int:
                 .select_related("item", "assignment")
                 .select_for_update(of=("self",))
             )
-            for obligation in rows:
-                moved += _rederive(obligation, version=version, now=now, actor=actor)
+            moved_here = sum(_rederive(obligation, version=version, now=now, actor=actor) for obligation in rows)
+            if moved_here:
+                store_next_due(chunk)
+            moved += moved_here
     return moved
 
 
@@ -230,34 +271,27 @@ def _rederive(obligation, *, version, now, actor):
 
 
 def with_deadlines(items, *, today: dt.date):
-    """Annotate items with `open_obligations`, `earliest_due_on`, `is_overdue` and `overdue_workdays`.
+    """Annotate items with `earliest_due_on`, `open_obligations`, `is_overdue` and `overdue_workdays`.
 
-    `overdue_workdays` is `deadlines.calendar.overdue_workdays(earliest_due_on, today)`, the one
-    definition of days overdue that the bulletin and the reminders use too.
-
-    Two queries in all: one for the distinct overdue due dates of these items (their working-day
-    counts come from the in-memory calendar), then the list itself with correlated subqueries.
+    `earliest_due_on` is the stored `Item.next_due_on` (`store_next_due`), so sorting and filtering
+    on it use an index instead of a subquery per item. `overdue_workdays` is
+    `deadlines.calendar.overdue_workdays(earliest_due_on, today)`, the one definition of days
+    overdue that the bulletin and the reminders use too: one query for the distinct overdue dates
+    of these items (counted with the in-memory calendar), then the list itself.
     """
-    open_rows = Obligation.objects.open().filter(item=OuterRef("pk")).order_by()
-    earliest = open_rows.values("item").annotate(first=Min("due_on")).values("first")
-    count = open_rows.values("item").annotate(n=Count("pk")).values("n")
-    overdue_dates = (
-        Obligation.objects.open()
-        .filter(due_on__lt=today, item__in=items.order_by().values("pk"))
-        .order_by()
-        .values_list("due_on", flat=True)
-        .distinct()
-    )
+    count = Obligation.objects.open().filter(item=OuterRef("pk")).order_by().values("item")
+    count = count.annotate(n=Count("pk")).values("n")
+    overdue_dates = items.filter(next_due_on__lt=today).order_by().values_list("next_due_on", flat=True).distinct()
     workdays = [
-        When(earliest_due_on=day, then=Value(calendar.overdue_workdays(day, today))) for day in set(overdue_dates)
+        When(next_due_on=day, then=Value(calendar.overdue_workdays(day, today))) for day in set(overdue_dates)
     ]
     annotated = items.annotate(
-        earliest_due_on=Subquery(earliest, output_field=DateField()),
+        earliest_due_on=F("next_due_on"),
         open_obligations=Coalesce(Subquery(count, output_field=IntegerField()), 0),
     )
     return annotated.annotate(
         is_overdue=Case(
-            When(earliest_due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(next_due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         overdue_workdays=Case(*workdays, default=Value(0), output_field=IntegerField()) if workdays else Value(0),
     )

@@ -13,6 +13,7 @@ from proposals.models import Item
 from tests.factories import ItemFactory, MembershipFactory, UserFactory
 from tests.workflow.flow import consult, receive, reply
 from workflow.models import Obligation, OutcomeCategory
+from workflow.obligations import store_next_due
 from workflow.services import assignment, intake
 
 TZ = timezone.get_fixed_timezone(8 * 60)
@@ -103,7 +104,8 @@ def replied(lead, handler, head, office):
 @pytest.fixture
 def make_obligation(unit):
     def make(item, *, due_on, kind="reply", owner=Obligation.Owner.UNIT, next_remind_at=None, obligation_unit=unit):
-        return Obligation.objects.create(
+        """An open obligation as the workflow leaves it: the row, and the item's stored next due date."""
+        obligation = Obligation.objects.create(
             item=item,
             kind=kind,
             owner=owner,
@@ -112,6 +114,8 @@ def make_obligation(unit):
             due_on=due_on,
             next_remind_at=next_remind_at or at(due_on - dt.timedelta(days=10)),
         )
+        store_next_due([item.pk])
+        return obligation
 
     return make
 

@@ -6,10 +6,13 @@ import random
 
 import pytest
 from django.db import transaction
+from django.db.models import Min
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from deadlines.models import Holiday
+from deadlines.signals import announce_calendar_change
 from demo import drive as demo
 from districts.models import Role
 from proposals.models import Item
@@ -293,6 +296,17 @@ class Workflow(RuleBasedStateMachine):
             self.now += dt.timedelta(days=rng.randint(0, 6))
             demo.next_step(item, now=self.now, rng=rng, cast=self.cast)
 
+    @rule(ahead=st.integers(min_value=0, max_value=120), workday=st.booleans())
+    def the_holiday_table_changes(self, ahead, workday):
+        """An admin adds or removes a calendar exception; open due dates move with it (as in the admin)."""
+        day = self.now.date() + dt.timedelta(days=ahead)
+        existing = Holiday.objects.filter(date=day).first()
+        if existing is not None:
+            existing.delete()
+        else:
+            Holiday.objects.create(date=day, is_workday=workday and day.weekday() >= 5, name="状态机")
+        announce_calendar_change(now=self.now)
+
     @rule()
     def feedback_windows_end(self):
         closing.expire_feedback_windows(now=self.now)
@@ -354,6 +368,18 @@ class Workflow(RuleBasedStateMachine):
                 assert snapshot == before
                 assert set(item.events.filter(pk__gt=since).values_list("action", flat=True)) <= CORRECTIONS
             self.closed[item.pk] = (snapshot, last_event)
+
+    @invariant()
+    def every_items_stored_next_due_date_is_its_earliest_open_obligation(self):
+        """What the lists sort on, stored by the services, equals the fact derived from scratch."""
+        derived = dict(
+            Obligation.objects.filter(fulfilled_at=None, cancelled_at=None)
+            .values("item")
+            .annotate(first=Min("due_on"))
+            .values_list("item", "first")
+        )
+        for pk, stored in Item.objects.values_list("pk", "next_due_on"):
+            assert stored == derived.get(pk), (pk, stored, derived.get(pk))
 
     @invariant()
     def every_open_obligation_belongs_to_the_current_stage(self):
