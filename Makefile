@@ -46,9 +46,9 @@ check: install
 # Update the catalogues after changing user-facing strings, then compile them (both committed).
 messages: install
 	cd $(CURDIR) && DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete \
-		--ignore=.venv --ignore=build --ignore=staticfiles
+		--ignore=.venv --ignore=build --ignore=staticfiles --ignore=bench
 	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-location --no-obsolete \
-		--ignore=.venv --ignore=build --ignore=staticfiles
+		--ignore=.venv --ignore=build --ignore=staticfiles --ignore=bench
 	$(MAKE) compilemessages
 
 compilemessages: install
