@@ -127,7 +127,7 @@ def _waits(replies):
     留作参考 outcome) is not told to co-units and proposers, who see "the reply" until it is sent.
     One label per item: work going on in parallel (a returned co-unit awaiting reassignment while
     the lead's reply is approved, two split leads at different steps) shows its first match only,
-    so "waiting on me" (`filters.waiting_on_me`) reads each role's own facts, not this label.
+    so "waiting on me" (`waiting.waiting_on_me`) reads each role's own facts, not this label.
     """
     assignments = Assignment.objects.filter(item=OuterRef("pk"))
     return [
