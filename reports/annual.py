@@ -368,6 +368,8 @@ def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1)
 
 def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
     districts = list(districts)
+    if not districts:
+        return {}  # no report to make, and `IN ()` is not SQL everywhere
     kinds = report_kinds(body, kind)
     as_of = as_of or default_as_of(year)
     end = end_of(as_of)

@@ -3,7 +3,8 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.annual import annual_report, default_as_of
+from districts.models import Body
+from reports.annual import annual_report, annual_reports, default_as_of
 from tests.factories import ItemFactory
 from workflow.models import FollowUp, Reply
 
@@ -156,3 +157,7 @@ def test_the_outcome_is_the_reply_s_own_category_after_a_second_reply_and_a_corr
     assert [row["count"] for row in r["by_outcome"]] == [0, 1, 0]
     # Before the second reply, its conversion is undone: B then too.
     assert [row["count"] for row in report(district, as_of=D(2017, 8, 1))["by_outcome"]] == [0, 1, 0]
+
+
+def test_no_districts_make_no_reports(db):
+    assert annual_reports(districts=[], year=2017, body=Body.CPPCC) == {}
