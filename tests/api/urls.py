@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,10 +14,8 @@ class Params(serializers.Serializer):
     body = serializers.ChoiceField(choices=["npc", "cppcc"])
 
 
-def raising(exc, *, public=False):
+def raising(exc):
     class View(APIView):
-        permission_classes = [AllowAny] if public else APIView.permission_classes
-
         def get(self, request):
             raise exc
 
@@ -36,5 +33,4 @@ urlpatterns = [
     path("conflict/", raising(Conflict("Someone accepted it first."))),
     path("http404/", raising(Http404("No Item matches the given query."))),
     path("params/", raising(ValueError("unused"))),
-    path("public/", raising(WorkflowError("Closed."), public=True)),
 ]

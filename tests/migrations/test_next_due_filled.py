@@ -32,7 +32,7 @@ def test_the_migration_fills_each_items_earliest_open_due_date():
         owed(waiting, dt.date(2026, 3, 2))
         owed(waiting, dt.date(2026, 2, 2), cancelled_at=dt.datetime(2026, 1, 9, tzinfo=dt.UTC))
         owed(finished, dt.date(2026, 4, 1), fulfilled_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC), on_time=True)
-        migrate()
+        migrate()  # forward: the fill runs
         stored = dict(Item.objects.filter(district__code="nd").values_list("number", "next_due_on"))
         assert stored == {"1": dt.date(2026, 3, 2), "2": None, "3": None}
     finally:

@@ -182,6 +182,7 @@ def lock_due_plan(now):
         with connection.execute_wrapper(capture):
             locked = reminders._lock_due(now)
         transaction.set_rollback(True)
+    plan = None
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in statements:
             explain = "FOR NO KEY UPDATE" in sql
@@ -189,6 +190,7 @@ def lock_due_plan(now):
             if explain:
                 plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
+    assert plan, statements  # the locking select was among them
     return len(locked), plan
 
 

@@ -65,7 +65,7 @@ def test_an_action_is_post_only(clerk):
     assert clerk.get("/add/").status_code == 405
 
 
-def test_another_persons_token_does_not_replay_their_answer(clerk, client):
+def test_another_persons_token_does_not_replay_their_answer(clerk):
     token = str(uuid.uuid4())
     send(clerk, "综合", token)
     other = Client()
@@ -89,7 +89,7 @@ def test_two_submits_at_the_same_moment_act_once():
     District.objects.create(code="fd", name="前门区")
     user = UserFactory()
     token = str(uuid.uuid4())
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=10)
     answers = []
 
     def click():
@@ -104,6 +104,7 @@ def test_two_submits_at_the_same_moment_act_once():
         t.start()
     for t in threads:
         t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0]["Location"] == answers[1]["Location"]
     assert Category.objects.filter(name="双击").count() == 1

@@ -130,7 +130,7 @@ def test_a_line_break_from_the_browser_counts_as_one_character(client, item, uni
     client.force_login(handler)
     response = client.post(
         reverse("items:message", args=[item.pk]),
-        {"unit": unit.pk, "text": "\r\n".join("长" * 1000), "submit_token": str(uuid.uuid4())},
+        {"unit": unit.pk, "text": "\r\n".join("长" * 1000)},
     )
     assert response.status_code == 302
     assert Message.objects.get().text == "\n".join("长" * 1000)
