@@ -40,24 +40,25 @@ class IdleTimeoutMiddleware:
     SESSION_IDLE_TIMEOUT_MINUTES - 1 and SESSION_IDLE_TIMEOUT_MINUTES idle minutes, never later.
     The session's own expiry (SESSION_COOKIE_AGE from its last save) agrees.
 
-    Logging in saved the session: until a minute after the login (`last_login`, which Django
-    sets at every login) nothing needs writing, and the session's expiry is the clock.
+    Logging in starts the clock in the session it creates (`start_idle_clock`, connected to
+    `user_logged_in`), which the login saves anyway: the first pages after it write nothing.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
+        if request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
-            elif now - (last_seen or _timestamp(user.last_login)) >= LAST_SEEN_GRANULARITY_SECONDS:
+            elif last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
 
-def _timestamp(moment):
-    return moment.timestamp() if moment else 0
+def start_idle_clock(sender, request, user, **kwargs):
+    """Receiver of `user_logged_in`: this session's idle clock starts at its login (per session, not per user)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[_LAST_SEEN] = time.time()

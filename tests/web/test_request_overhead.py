@@ -156,3 +156,17 @@ def test_before_its_first_write_a_session_ends_by_the_expiry_its_login_saved(cli
         clock.shift(idle + dt.timedelta(seconds=1))
         response = client.get(reverse("home"))
     assert (response.status_code == 200) == logged_in
+
+
+def test_a_login_on_another_device_does_not_hold_back_this_sessions_clock(client, office):
+    """Each session's idle clock starts at its own login, not at the user's latest login elsewhere."""
+    from django.test import Client
+
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(office)
+        clock.shift(dt.timedelta(seconds=30))
+        Client().force_login(office)  # the same person on a phone: last_login moves on
+        clock.shift(dt.timedelta(seconds=40))  # 70 s after this session's login
+        _response, queries = _get(client, reverse("home"))
+        assert len(_session_writes(queries)) == 1
+        assert client.session["last_seen"] == (START + dt.timedelta(seconds=70)).timestamp()
