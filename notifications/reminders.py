@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from deadlines.calendar import add_workdays, is_workday, next_workday
 from deadlines.models import DeadlinePolicy
-from districts.models import Role
 from notifications.events import proposer_users
 from notifications.recording import Notice, record
 from workflow import access
@@ -239,7 +238,7 @@ def _notices(plans):
     for obligation, kind in plans:
         office = access.office_people(people, obligation.item.district_id)
         if kind == Kind.ESCALATION_HEAD:
-            recipients = people.get((Role.UNIT_HEAD, obligation.unit_id)) or office
+            recipients = access.unit_heads(people, obligation.unit_id) or office
         elif kind == Kind.ESCALATION_OFFICE:
             leader = obligation.item.supervising_leader_id
             recipients = office + ([leader] if leader else [])

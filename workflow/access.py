@@ -114,6 +114,11 @@ def unit_people(found, unit_id):
     return found.get((Role.HANDLER, unit_id)) or found.get((Role.UNIT_HEAD, unit_id), [])
 
 
+def unit_heads(found, unit_id):
+    """The unit's head among `people(...)`: who an overdue unit is escalated to."""
+    return found.get((Role.UNIT_HEAD, unit_id), [])
+
+
 def office_people(found, district_id):
     """The district's office staff among `people(...)`."""
     return found.get((Role.OFFICE, district_id), [])
