@@ -13,6 +13,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("office/", include("web.office.dashboard.urls")),
+    path("items/", include("web.office.intake.urls")),
+    path("", include("web.office.assigning.urls")),
+    path("", include("web.office.decisions.urls")),
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
     path("reports/", include("web.reports.urls")),

@@ -36,6 +36,7 @@ from workflow.services.messages import message_refusal, send_message
 from workflow.services.permissions import message_units, unit_roles
 
 from .labels import WAITING_ON, WAITS_FOR
+from .panel import acts_for
 
 # What the page shows of the item itself, read with it.
 ITEM_RELATED = ("district", "session", "category", "supervising_leader")
@@ -148,6 +149,7 @@ def _page(request, item, assignments, writes_to, form, *, status=200):
         "proposers": list(item.item_proposers.select_related("proposer").order_by("-is_lead", "sort_order", "pk")),
         "attachments": list(visible_attachments(user).filter(item=item).order_by("uploaded_at", "pk")),
         "assignments": assignments,
+        "acts": acts_for(user, item, assignments),
         "feedback": _feedback(user, item),
         "threads": _threads(user, item, assignments),
         "message_form": form,

@@ -1,0 +1,4 @@
+"""Placeholder until the assigning screens land."""
+
+app_name = "assigning"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Placeholder until the dashboard screens land."""
+
+app_name = "dashboard"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Placeholder until the decisions screens land."""
+
+app_name = "decisions"
+urlpatterns = []

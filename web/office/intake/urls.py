@@ -1,0 +1,4 @@
+"""Placeholder until the intake screens land."""
+
+app_name = "intake"
+urlpatterns = []
