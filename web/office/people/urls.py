@@ -1,0 +1,4 @@
+"""Placeholder until the people screens land."""
+
+app_name = "people"
+urlpatterns = []
