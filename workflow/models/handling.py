@@ -297,6 +297,11 @@ class Reply(models.Model):
     attachments = models.ManyToManyField(
         "proposals.Attachment", blank=True, related_name="+", verbose_name=_("attachments")
     )
+    # Which of `attachments` the portal shows with the published reply (chosen by the office when
+    # publishing, `replies.publish_reply`); the others stay private.
+    public_attachments = models.ManyToManyField(
+        "proposals.Attachment", blank=True, related_name="+", verbose_name=_("attachments published with the reply")
+    )
     history = HistoricalRecords(m2m_fields=[attachments])
 
     objects = ReplyQuerySet.as_manager()

@@ -314,8 +314,12 @@ def _convert_by_second_reply(*, actor, now, item, second):
     obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=second.assignment)
 
 
-def publish_reply(*, actor, now, reply) -> Reply:
-    """公开: the office publishes a sent reply on the portal when the proposer's consent allows."""
+def publish_reply(*, actor, now, reply, attachments=()) -> Reply:
+    """公开: the office publishes a sent reply on the portal when the proposer's consent allows.
+
+    `attachments`: which of the reply's own files the portal shows with it; the others (and all of
+    them when none is chosen) stay private. A file of the item that is not the reply's is refused.
+    """
     with transaction.atomic():
         item, reply = _locked_reply(reply)
         permissions.require_office(actor, item)
@@ -325,10 +329,27 @@ def publish_reply(*, actor, now, reply) -> Reply:
             raise Conflict(_("This reply is already published."), code="already_published")
         if item.disclosure == Item.Disclosure.PRIVATE:
             raise WorkflowError(_("The proposer did not consent to publication."), code="no_consent")
+        chosen = list(dict.fromkeys(attachments))
+        own = set(reply.attachments.values_list("pk", flat=True))
+        foreign = [a for a in chosen if a.pk not in own]
+        if foreign:
+            raise WorkflowError(
+                _("Only the reply's own files can be published with it, not: %(files)s.")
+                % {"files": "、".join(a.original_name for a in foreign)},
+                code="attachment_not_of_reply",
+                field="attachments",
+            )
         reply.published_at = now
         reply.published_by = actor
         reply.save(update_fields=["published_at", "published_by"])
+        reply.public_attachments.set(chosen)
         record_event(
-            item=item, action="reply.published", actor=actor, now=now, assignment=reply.assignment, reply=reply.pk
+            item=item,
+            action="reply.published",
+            actor=actor,
+            now=now,
+            assignment=reply.assignment,
+            reply=reply.pk,
+            attachments=[a.pk for a in chosen],
         )
     return reply
