@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram similarity for the review's merge hints
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -4,6 +4,7 @@ State changes are made only by the services in `workflow/`; these models hold da
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
@@ -227,6 +228,8 @@ class Item(models.Model):
             models.Index(fields=["district", "state"], name="item_state_idx"),
             # The lists' default order within a district and year: next due first, none last.
             models.Index(fields=["district", "year", "next_due_on", "id"], name="item_next_due_idx"),
+            # The review's merge hints: similar titles by trigram similarity (PostgreSQL only, see 0003).
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm_idx"),
         ]
 
     def __str__(self):
