@@ -254,12 +254,13 @@ def drive(items, *, start, end, rng, cast, max_steps=40, exact=False):
                 break
 
 
-def drive_demo(*, today, max_steps=30) -> int:
+def drive_demo(*, today, max_steps=30, leave=()) -> int:
     """Drive every registered demo item not yet assigned, from a few weeks after it came in up to `today`.
 
     Intake (receipt and registration) is the seed's; the drive starts at the assignment. Each
     item's randomness is seeded by its natural key, so an item that stopped at zero steps stops
-    there again and a second seed run changes nothing. Returns how many items moved.
+    there again and a second seed run changes nothing. Items numbered in `leave` stay where they are
+    (`demo.worklist` stops them for the demo logins). Returns how many items moved.
     """
     moved = 0
     end = dt.datetime.combine(today, dt.time(18), tzinfo=timezone.get_default_timezone())
@@ -267,7 +268,7 @@ def drive_demo(*, today, max_steps=30) -> int:
         cast = Cast.of(district)
         fresh = Item.objects.filter(district=district, state=Item.State.REGISTERED, assignments__isnull=True).order_by(
             "year", "body", "number"
-        )
+        ).exclude(number__in=leave)
         for item in fresh:
             rng = random.Random(f"{district.code}-{item.body}-{item.year}-{item.number}")  # noqa: S311 - demo data
             opened = dt.datetime.combine(item.submitted_on or dt.date(item.year, 1, 10), dt.time(9), tzinfo=end.tzinfo)

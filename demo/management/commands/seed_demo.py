@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from demo.drive import drive_demo
 from demo.people import DEMO_PASSWORD, ITEMS_PER_YEAR_AND_BODY, seed
+from demo.worklist import stage_waiting_work, staged_numbers
 
 
 class Command(BaseCommand):
@@ -30,10 +31,13 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: demo logins with a known password don't belong here. Use --force.")
         if items < 1:
             raise CommandError("--items must be at least 1.")
-        result = seed(today=timezone.localdate(), password=password, items_per_year_and_body=items)
+        today = timezone.localdate()
+        result = seed(today=today, password=password, items_per_year_and_body=items)
         self.stdout.write(f"Demo data ready ({result.items_created} new items).")
-        moved = drive_demo(today=timezone.localdate())  # through the workflow services: every stage appears
+        moved = drive_demo(today=today, leave=staged_numbers())  # through the workflow services: every stage appears
         self.stdout.write(f"Workflow demo: {moved} items moved through the workflow.")
+        staged = stage_waiting_work(today=today)
+        self.stdout.write(f"Work waiting for the demo logins: {staged} new items.")
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<10} {login.role}  {login.scope}".rstrip())
