@@ -266,9 +266,11 @@ def drive_demo(*, today, max_steps=30, leave=()) -> int:
     end = dt.datetime.combine(today, dt.time(18), tzinfo=timezone.get_default_timezone())
     for district in District.objects.filter(is_active=True):
         cast = Cast.of(district)
-        fresh = Item.objects.filter(district=district, state=Item.State.REGISTERED, assignments__isnull=True).order_by(
-            "year", "body", "number"
-        ).exclude(number__in=leave)
+        fresh = (
+            Item.objects.filter(district=district, state=Item.State.REGISTERED, assignments__isnull=True)
+            .order_by("year", "body", "number")
+            .exclude(number__in=leave)
+        )
         for item in fresh:
             rng = random.Random(f"{district.code}-{item.body}-{item.year}-{item.number}")  # noqa: S311 - demo data
             opened = dt.datetime.combine(item.submitted_on or dt.date(item.year, 1, 10), dt.time(9), tzinfo=end.tzinfo)
