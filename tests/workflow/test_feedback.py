@@ -38,7 +38,9 @@ def test_agreement_closes_an_item_that_does_not_stay_open(replied_c, proposer_us
 
 def test_disagreement_opens_a_rehandling_round(replied_c, proposer_user):
     item = replied_c.assignment.item
-    feedback.record_feedback(actor=proposer_user, now=NOW, item=item, agrees=False, rating=rating("poor"))
+    feedback.record_feedback(
+        actor=proposer_user, now=NOW, item=item, agrees=False, rating=rating("poor"), comment="未解决实际问题"
+    )
     item.refresh_from_db()
     assert (item.state, item.round) == (Item.State.HANDLING, 2)
     open_rows = Obligation.objects.filter(item=item, fulfilled_at=None, cancelled_at=None)
@@ -56,10 +58,20 @@ def test_feedback_is_given_once_per_round(replied_c, proposer_user, office, prop
     item = replied_c.assignment.item
     proposer2 = ProposerFactory(district=item.district, name="李委员")
     item.item_proposers.create(proposer=proposer2)
-    feedback.record_feedback(actor=office, now=NOW, item=item, agrees=False, proposer=proposer2, form=attachment(item))
+    feedback.record_feedback(
+        actor=office, now=NOW, item=item, agrees=False, comment="未落实", proposer=proposer2, form=attachment(item)
+    )
     item.refresh_from_db()
     with pytest.raises(WorkflowError):
         feedback.record_feedback(actor=proposer_user, now=NOW, item=item, agrees=True)
+
+
+def test_a_disagreement_needs_its_reason(replied_c, proposer_user):
+    item = replied_c.assignment.item
+    with pytest.raises(WorkflowError) as exc:
+        feedback.record_feedback(actor=proposer_user, now=NOW, item=item, agrees=False, comment="  ")
+    assert (exc.value.code, exc.value.field) == ("reason_missing", "comment")
+    assert Item.objects.get().state == Item.State.REPLIED
 
 
 def test_the_office_records_a_form_on_behalf(replied_c, office, proposer):

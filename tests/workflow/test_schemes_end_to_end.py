@@ -40,7 +40,12 @@ def test_cppcc_disagreement_re_reply_second_reply_and_closing(
     assert Item.objects.get().state == Item.State.REPLIED
 
     feedback.record_feedback(
-        actor=proposer_user, now=NOW + 35 * DAY, item=item, agrees=False, rating=RatingValue.objects.get(code="average")
+        actor=proposer_user,
+        now=NOW + 35 * DAY,
+        item=item,
+        agrees=False,
+        rating=RatingValue.objects.get(code="average"),
+        comment="尚未解决",
     )
     item.refresh_from_db()
     assert (item.state, item.round) == (Item.State.HANDLING, 2)

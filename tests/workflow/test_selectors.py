@@ -156,7 +156,7 @@ def test_the_proposers_feedback_is_on_the_timeline_of_those_who_read_feedback_on
 
     lead = handled
     send(lead, handler=handler, head=head, office=office, category=category("cppcc", "A"), now=NOW)
-    feedback.record_feedback(actor=proposer_user, now=NOW, item=registered, agrees=False)
+    feedback.record_feedback(actor=proposer_user, now=NOW, item=registered, agrees=False, comment="未解决")
     for reader in (office, handler, proposer_user):
         assert "feedback.recorded" in actions(visible_events(reader).filter(item=registered))
     assert "feedback.recorded" not in actions(visible_events(co_handler).filter(item=registered))

@@ -264,7 +264,9 @@ class Workflow(RuleBasedStateMachine):
             return
         rating = nth(RatingValue.objects.filter(scale__code="quality" if item.body == "cppcc" else "satisfaction"), r)
         proposer = item.proposers.first()
-        self.act(feedback.record_feedback, who, item=item, agrees=agrees, rating=rating, proposer=proposer)
+        self.act(
+            feedback.record_feedback, who, item=item, agrees=agrees, rating=rating, proposer=proposer, comment="未解决"
+        )
 
     @rule(who=UNIT, i=pick, c=pick, convert=st.booleans())
     def progress(self, who, i, c, convert):

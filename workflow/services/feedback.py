@@ -42,6 +42,9 @@ def record_feedback(
 ) -> Feedback:
     if agrees not in (True, False):
         raise WorkflowError(_("Say whether the proposer agrees with the reply."), code="agrees_missing", field="agrees")
+    if agrees is False and actor is not None and not (comment or "").strip():
+        # The unit handles the item again: it must know why. Imported history (the system) may lack it.
+        raise WorkflowError(_("Say why the proposer disagrees with the reply."), code="reason_missing", field="comment")
     with transaction.atomic():
         item = lock_item(item.pk)
         proposer_id, on_behalf = _proposer_for(actor, item, proposer, form)
