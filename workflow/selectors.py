@@ -326,6 +326,12 @@ def _opinion_scope(user) -> Q | None:
     return _role_scope(user, part)
 
 
+def visible_opinions(user):
+    """Co-unit opinions (and waivers) `user` may read: `_opinion_scope` (the office reviewing a reply reads them)."""
+    scope = _opinion_scope(user)
+    return CoUnitOpinion.objects.none() if scope is None else CoUnitOpinion.objects.filter(scope)
+
+
 def visible_attachments(user):
     """The files of the items `user` may see, each going where what it belongs to goes.
 
