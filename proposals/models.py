@@ -99,6 +99,17 @@ def kind_fits_body(kind, body) -> bool:
     return KIND_BODY.get(kind, body) == body
 
 
+# The columns of Item that only the workflow writes, derived from the rest (`workflow.progress`).
+LIST_FACTS = (
+    "next_due_on",
+    "office_waits_for",
+    "office_waiting_on",
+    "outside_waits_for",
+    "outside_waiting_on",
+    "replies_in_approval",
+)
+
+
 class Item(models.Model):
     """One suggestion or proposal, from intake to closing."""
 
@@ -196,9 +207,23 @@ class Item(models.Model):
     # million: the earliest due date among the item's open obligations. The workflow keeps it in the
     # transaction that opens, fulfils, cancels or moves an obligation (`workflow.obligations`).
     next_due_on = models.DateField(_("next due on"), null=True, blank=True, editable=False)
+    # What the item waits for and on whom (`workflow.progress`: the codes of `waits`), stored for the
+    # same reason and kept by the same transactions. As the office reads it (every reply visible), and
+    # as one who sees no reply in its approval chain reads it (a proposer, a co-unit: "the reply" until
+    # it is sent); `replies_in_approval` says which lead unit's reply sits at which approval step
+    # ({"u<unit id>": "head_approval"}), so each reader's view is mapped when read, without a subquery.
+    office_waits_for = models.CharField(_("waits for"), max_length=20, default="review", editable=False)
+    office_waiting_on = models.CharField(_("waiting on"), max_length=20, default="office", editable=False)
+    outside_waits_for = models.CharField(
+        _("waits for (without replies in approval)"), max_length=20, default="review", editable=False
+    )
+    outside_waiting_on = models.CharField(
+        _("waiting on (without replies in approval)"), max_length=20, default="office", editable=False
+    )
+    replies_in_approval = models.JSONField(_("replies in approval"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["next_due_on"])
+    history = HistoricalRecords(excluded_fields=list(LIST_FACTS))
 
     class Meta:
         ordering = ["district", "-year", "body", "number"]
@@ -228,6 +253,8 @@ class Item(models.Model):
             models.Index(fields=["district", "state"], name="item_state_idx"),
             # The lists' default order within a district and year: next due first, none last.
             models.Index(fields=["district", "year", "next_due_on", "id"], name="item_next_due_idx"),
+            # What waits on whom in a district and year (dashboards, "waits for" filters).
+            models.Index(fields=["district", "year", "office_waiting_on", "office_waits_for"], name="item_waits_idx"),
             # The review's merge hints: similar titles by trigram similarity (PostgreSQL only, see 0003).
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="item_title_trgm_idx"),
         ]
