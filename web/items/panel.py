@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.module_loading import import_string
 
 # Dotted paths of the providers, in the order their acts show.
-PROVIDERS: tuple[str, ...] = ()
+PROVIDERS: tuple[str, ...] = ("web.office.assigning.panel.offers",)
 
 
 @dataclass(frozen=True)
