@@ -5,7 +5,8 @@ proposer's message. The author of a message is never told of it.
 
 `schedule_event_notices` receives every event recorded (`workflow.signals.event_recorded`,
 connected in `NotificationsConfig.ready`); it does nothing for actions nobody is told about,
-and otherwise records the notices when the transaction commits.
+and otherwise records the notices when the transaction commits. A reply's notice asks for a
+rating only while it is awaited (`ratings`): feedback given or an item moved on settles it.
 """
 
 from functools import partial
@@ -19,6 +20,7 @@ from workflow import access
 from workflow.models import Event
 
 from .models import NotificationKind
+from .ratings import SETTLING_ACTIONS, awaiting_rating, settle_rating_notices
 from .recording import Notice, record
 
 NOTIFIED_ACTIONS = ("reply.sent", "message.sent")
@@ -28,6 +30,8 @@ def schedule_event_notices(sender=None, *, event, **kwargs):
     """Receiver of `workflow.signals.event_recorded`: record the event's notices on commit, if anyone is told."""
     if event.action in NOTIFIED_ACTIONS:
         transaction.on_commit(partial(notify_event, event.pk))
+    elif event.action in SETTLING_ACTIONS:
+        transaction.on_commit(partial(settle_rating_notices, event.item_id))
 
 
 def notify_event(event_id, *, now=None):
@@ -37,6 +41,8 @@ def notify_event(event_id, *, now=None):
     if event.action not in NOTIFIED_ACTIONS or event.item.is_imported:
         return 0
     kind, recipients = _audience(event)
+    if kind == NotificationKind.REPLY_ARRIVED:
+        recipients = awaiting_rating(event, recipients)
     params = {"unit": event.assignment.unit.name} if event.assignment else {}
     with transaction.atomic():
         return record(

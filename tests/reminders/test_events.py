@@ -6,9 +6,12 @@ import pytest
 
 from districts.models import Role
 from notifications.events import notify_event, schedule_event_notices
+from notifications.inbox import unread_count
 from notifications.models import Notification, NotificationKind
 from tests.factories import ItemFactory, MembershipFactory, ProposerFactory, UserFactory
-from workflow.models import Assignment, Event
+from tests.workflow.flow import consult, reply
+from workflow.models import Assignment, Event, OutcomeCategory
+from workflow.services import feedback
 
 from .conftest import at
 
@@ -68,3 +71,82 @@ def test_the_timeline_tells_the_proposers_when_a_reply_is_sent(
     assert list(Notification.objects.values_list("recipient", "kind")) == [
         (proposer_user.pk, NotificationKind.REPLY_ARRIVED)
     ]
+
+
+def rating_notices(user):
+    return Notification.objects.filter(recipient=user, kind=NotificationKind.REPLY_ARRIVED, channel="in_app")
+
+
+def rate(item, user, *, agrees=True):
+    scale = item.district.body_settings.get(body=item.body).rating_scale
+    return feedback.record_feedback(
+        actor=user, now=NOW, item=item, agrees=agrees, rating=scale.values.first(), comment="" if agrees else "未解决"
+    )
+
+
+def test_rating_the_reply_settles_its_notice(replied, proposer_user, django_capture_on_commit_callbacks):
+    notify_event(Event.objects.get(item=replied, action="reply.sent").pk, now=NOW)
+    assert unread_count(proposer_user) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(replied, proposer_user)
+    (notice,) = rating_notices(proposer_user)
+    assert notice.read_at is not None
+    assert unread_count(proposer_user) == 0
+
+
+def test_a_reply_rated_before_its_notice_is_recorded_asks_for_nothing(replied, proposer_user):
+    # The demo sends and rates in one transaction: the notice is recorded on commit, after the rating.
+    rate(replied, proposer_user)
+    assert notify_event(Event.objects.get(item=replied, action="reply.sent").pk, now=NOW) == 0
+    assert not rating_notices(proposer_user).exists()
+
+
+def test_a_disagreement_settles_the_old_notice_and_the_next_reply_asks_again(
+    replied, proposer_user, handler, head, office, django_capture_on_commit_callbacks
+):
+    notify_event(Event.objects.get(item=replied, action="reply.sent").pk, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(replied, proposer_user, agrees=False)
+    assert unread_count(proposer_user) == 0
+    # Re-handled: a second reply, sent a week later, asks for a rating again.
+    later = NOW + dt.timedelta(days=7)
+    lead = Assignment.objects.get(item=replied)
+    consult(lead, handler, later)
+    adopted = OutcomeCategory.objects.get(scheme__code="cppcc", code="A")
+    reply(lead, handler=handler, head=head, office=office, category=adopted, now=later)
+    second = Event.objects.filter(item=replied, action="reply.sent").latest("at", "pk")
+    assert notify_event(second.pk, now=later) == 1
+    assert unread_count(proposer_user) == 1
+
+
+def test_an_agreement_closes_the_item_so_no_proposers_notice_asks_any_more(
+    district, replied, proposer_user, django_capture_on_commit_callbacks
+):
+    other = ProposerFactory(district=district, name="李委员")
+    other_user = UserFactory(username="li")
+    MembershipFactory(user=other_user, role=Role.PROPOSER, district=district, proposer=other)
+    replied.item_proposers.create(proposer=other, is_lead=False, sort_order=1)
+    notify_event(Event.objects.get(item=replied, action="reply.sent").pk, now=NOW)
+    assert (unread_count(proposer_user), unread_count(other_user)) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(replied, other_user)  # a co-signer agrees: the item closes
+    assert (unread_count(proposer_user), unread_count(other_user)) == (0, 0)
+
+
+def test_unsent_sms_of_a_settled_notice_is_skipped(replied, proposer_user, django_capture_on_commit_callbacks):
+    event = Event.objects.get(item=replied, action="reply.sent")
+    sms = Notification.objects.create(
+        recipient=proposer_user,
+        channel="sms",
+        kind=NotificationKind.REPLY_ARRIVED,
+        event=event,
+        item=replied,
+        due_on=NOW.date(),
+        scheduled_for=NOW + dt.timedelta(hours=12),
+        state=Notification.State.HELD,
+        created_at=NOW,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(replied, proposer_user)
+    sms.refresh_from_db()
+    assert sms.state == Notification.State.SKIPPED
