@@ -17,6 +17,7 @@ urlpatterns = [
     path("items/", include("web.office.intake.urls")),
     path("", include("web.office.assigning.urls")),
     path("", include("web.office.decisions.urls")),
+    path("", include("web.office.records.urls")),
     path("office/", include("web.office.people.urls")),
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
