@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from django.utils.module_loading import import_string
 
 # Dotted paths of the providers, in the order their acts show.
-PROVIDERS: tuple[str, ...] = ("web.office.assigning.panel.offers",)
+PROVIDERS: tuple[str, ...] = (
+    "web.office.assigning.panel.offers",
+    "web.office.records.offers.offers",
+)
 
 
 @dataclass(frozen=True)
