@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 PROVIDERS: tuple[str, ...] = (
     "web.office.assigning.panel.offers",
     "web.office.records.offers.offers",
+    "web.office.decisions.acts.offers",
 )
 
 
