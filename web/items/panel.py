@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 
 # Dotted paths of the providers, in the order their acts show.
 PROVIDERS: tuple[str, ...] = (
+    "web.office.intake.panel.offers",
     "web.office.assigning.panel.offers",
     "web.office.records.offers.offers",
     "web.office.decisions.acts.offers",
