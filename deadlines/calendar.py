@@ -25,6 +25,7 @@ from importlib.metadata import version as package_version
 import chinese_calendar
 from chinese_calendar.constants import Holiday as PackageHoliday
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from .models import CalendarYear, Holiday
@@ -285,7 +286,11 @@ class ScheduleError(ValueError):
     """A schedule file that can't be imported; `errors` lists (line number, message) pairs."""
 
     def __init__(self, errors):
-        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))
+        super().__init__(
+            "; ".join(
+                gettext("line %(line)s: %(message)s") % {"line": line, "message": message} for line, message in errors
+            )
+        )
         self.errors = errors
 
 
@@ -309,16 +314,18 @@ def read_schedule_csv(lines):
         try:
             day = dt.date.fromisoformat(raw_date)
         except ValueError:
-            errors.append((number, f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+            errors.append((number, gettext("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": raw_date}))
             continue
         if kind not in SCHEDULE_KINDS:
-            errors.append((number, f"kind {kind!r} must be 'holiday' or 'workday'"))
+            errors.append((number, gettext("kind “%(value)s” must be “holiday” or “workday”") % {"value": kind}))
             continue
         if SCHEDULE_KINDS[kind] and day.weekday() < 5:
-            errors.append((number, f"{day} is a weekday already, it can't be a make-up working day"))
+            errors.append(
+                (number, gettext("%(day)s is a weekday already, it can't be a make-up working day") % {"day": day})
+            )
             continue
         if day in seen:
-            errors.append((number, f"{day} is listed twice"))
+            errors.append((number, gettext("%(day)s is listed twice") % {"day": day}))
             continue
         seen.add(day)
         schedule.setdefault(day.year, []).append((day, SCHEDULE_KINDS[kind], name[:50]))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -127,14 +128,66 @@ def test_the_holiday_list_warns_about_next_year_from_1_november(admin_client):
     assert "No official holiday schedule for 2027" in pages[1]
 
 
-def test_the_office_home_page_warns_about_next_year_and_a_handler_s_does_not(client, office, handler):
+def test_the_admin_is_told_with_a_link_to_load_it_the_office_what_it_means_a_handler_nothing(
+    admin_client, client, office, handler
+):
     with time_machine.travel(local(2026, 11, 25), tick=False):
+        admin_client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        admin_page = admin_client.get(reverse("admin:deadlines_calendaryear_changelist"), secure=True).text
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(office)
-        office_page = client.get(reverse("home")).content.decode()
+        office_page = client.get(reverse("home"), follow=True).text
         client.force_login(handler)
-        handler_page = client.get(reverse("home")).content.decode()
-    assert "尚未导入 2027 年国家节假日安排" in office_page
-    assert "尚未导入" not in handler_page
+        handler_page = client.get(reverse("home"), follow=True).text
+    load = reverse("admin:deadlines_calendaryear_load")
+    assert "No official holiday schedule for 2027" in admin_page
+    assert f'href="{load}"' in admin_page
+    assert "holiday schedule for 2027 is not loaded yet" in office_page
+    assert "city administrator loads it" in office_page
+    assert "manage.py" not in office_page and load not in office_page
+    assert "2027" not in handler_page
+
+
+def test_the_admin_loads_next_year_from_a_file_and_due_dates_move(
+    admin_client, reply_due_in_2027, schedule_2027, django_capture_on_commit_callbacks
+):
+    with schedule_2027.open("rb") as upload:
+        response = admin_client.post(reverse("admin:deadlines_calendaryear_load"), {"file": upload}, secure=True)
+    assert response.status_code == 302
+    assert CalendarYear.objects.get(year=2027).source == "file 2027.csv"
+    assert not calendar.is_workday(D(2027, 1, 15))
+    moved = Obligation.objects.get(pk=reply_due_in_2027.pk)
+    assert (moved.due_on, moved.provisional) == (D(2027, 1, 16), False)  # the make-up Saturday
+    assert Event.objects.get(action="deadline.moved").actor.username == "root"
+    page = admin_client.get(response.url, secure=True).text
+    assert "Loaded 3 dates for 2027; 1 open due dates moved." in page
+
+
+def test_a_bad_schedule_file_names_its_lines_and_loads_nothing(admin_client, reply_due_in_2027, tmp_path):
+    path = tmp_path / "2027.csv"
+    path.write_text("2027-01-15,holiday,测试\n2027-13-01,holiday,坏日期\n2027-01-18,workday,周一\n", encoding="utf-8")
+    with path.open("rb") as upload:
+        response = admin_client.post(reverse("admin:deadlines_calendaryear_load"), {"file": upload}, secure=True)
+    assert response.status_code == 400
+    assert "line 2: “2027-13-01” is not a date (YYYY-MM-DD)" in response.text
+    assert "line 3: 2027-01-18 is a weekday already" in response.text
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert Obligation.objects.get(pk=reply_due_in_2027.pk).due_on == reply_due_in_2027.due_on
+
+
+def test_a_year_the_package_lacks_says_to_load_a_file(admin_client):
+    response = admin_client.post(reverse("admin:deadlines_calendaryear_load"), {"year": 2030}, secure=True)
+    assert response.status_code == 400
+    assert "The chinesecalendar package has no 2030 data yet" in response.text
+
+
+def test_only_an_administrator_may_load_a_schedule(client, office):
+    client.force_login(office)
+    response = client.post(reverse("admin:deadlines_calendaryear_load"), {"year": 2025}, secure=True)
+    assert response.status_code == 302 and "/login/" in response.url
+    staff = UserFactory(username="clerk", is_staff=True)
+    client.force_login(staff)
+    assert client.post(reverse("admin:deadlines_calendaryear_load"), {"year": 2025}, secure=True).status_code == 403
 
 
 def test_the_obligation_admin_shows_the_explanation_read_only(admin_client, item, assign):

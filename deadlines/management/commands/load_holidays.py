@@ -7,17 +7,10 @@ manage.py load_holidays --file 2027.csv      # date,kind(holiday|workday),name
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from deadlines.calendar import (
-    ScheduleError,
-    package_schedule,
-    package_source,
-    read_schedule_csv,
-    store_schedule,
-)
-from deadlines.signals import announce_calendar_change
+from deadlines.calendar import ScheduleError, package_schedule, package_source, read_schedule_csv
+from deadlines.loading import load_schedule
 
 
 class Command(BaseCommand):
@@ -48,8 +41,6 @@ class Command(BaseCommand):
             if not schedule:
                 raise CommandError(f"{file} lists no dates.")
             source = f"file {file.name}"
-        with transaction.atomic():
-            rows = store_schedule(schedule, source=source)
-            moved = announce_calendar_change(now=timezone.now())
+        rows, moved = load_schedule(schedule, source=source, now=timezone.now())
         years = ", ".join(str(y) for y in sorted(schedule))
         self.stdout.write(f"Loaded {rows} dates for {years} from {source}; {moved} open due dates moved.")
