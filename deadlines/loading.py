@@ -17,4 +17,3 @@ def load_schedule(schedule, *, source, now, actor=None) -> tuple[int, int]:
         rows = store_schedule(schedule, source=source)
         moved = announce_calendar_change(now=now, actor=actor)
     return rows, moved
-
