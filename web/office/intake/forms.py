@@ -45,11 +45,7 @@ class ReceiveForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1980, max_value=2100)
     body = forms.ChoiceField(label=_("Body"), choices=Body.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    number = forms.CharField(
-        label=_("Number"),
-        max_length=30,
-        help_text=_("The next free number is filled in; change it if the paper bears another."),
-    )
+    number = forms.CharField(label=_("Number"), max_length=30)
     # The number this page suggested: a new suggestion replaces the number only while it is untouched.
     suggested = forms.CharField(required=False, widget=forms.HiddenInput)
     session = forms.ModelChoiceField(label=_("Session"), queryset=None, required=False, empty_label=_("None"))
@@ -66,7 +62,7 @@ class ReceiveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     submitted_on = forms.DateField(
-        label=_("Handed in on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Handed in on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
