@@ -357,3 +357,30 @@ def test_the_item_page_offers_review_to_the_office_while_received(office, leader
     intake.register_item(actor=office, now=NOW, item=item)
     item.refresh_from_db()
     assert offers(office, item, []) == []
+
+
+def test_the_item_page_shows_the_review_button_to_the_office_only(client, office, leader, item):
+    url = reverse("items:detail", args=[item.pk])
+    client.force_login(office)
+    assert review_url(item) in [a.url for a in client.get(url).context["acts"]]
+    client.force_login(leader)
+    assert review_url(item) not in [a.url for a in client.get(url).context["acts"]]
+
+
+def test_a_double_submit_merges_once(client, office, item, proposer):
+    target = receive(office, proposer, now=NOW, number="0002", title="关于发展社区养老的提案")
+    client.force_login(office)
+    data = {"into": target.pk, "submit_token": str(uuid.uuid4())}
+    first = client.post(review_url(item, "merge"), data)
+    second = client.post(review_url(item, "merge"), data)
+    assert first.status_code == second.status_code == 302
+    assert target.events.filter(action="item.merged_in").count() == 1
+
+
+def test_the_searches_find_nothing_outside_the_readers_district(client, outsider, office, item, other_district):
+    stranger = ProposerFactory(district=other_district, name="金山委员")
+    client.force_login(office)
+    assert client.get(reverse("intake:proposer", args=[stranger.pk])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("intake:candidates", args=[item.pk]), {"query": "养老"}).status_code == 404
+    assert client.get(reverse("intake:proposer", args=[stranger.pk]), {"as": "lead"}).status_code == 200
