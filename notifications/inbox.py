@@ -1,13 +1,16 @@
 """The in-app bell: a user's notifications, what is unread, and marking them read.
 
 The bell is on every page, so its count is loaded with the user: `InboxUserBackend` reads the
-session's user and the number of their unread notifications in one query.
+session's user, the number of their unread notifications and their active roles (which every page's
+navigation and every selector reads) in one query.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+
+from districts.selectors import with_active_memberships
 
 from .models import Channel, Notification
 
@@ -45,12 +48,16 @@ def with_unread_count(users):
 
 
 class InboxUserBackend(ModelBackend):
-    """Django's ModelBackend, but the session's user comes with the bell's count: one query for both."""
+    """Django's ModelBackend, but the session's user comes with the bell's count and their roles: one query.
+
+    The roles (`districts.selectors.active_memberships`) are read from the user's row by every caller
+    in the request, so a page pays for the session and this query before its own, nothing more.
+    """
 
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = with_unread_count(user_model._default_manager).get(pk=user_id)
+            user = with_active_memberships(with_unread_count(user_model._default_manager)).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -215,9 +215,9 @@ def test_the_page_runs_the_same_queries_with_one_or_many_notifications(client, h
         client.get(URL)
     notify(1, 41)
     NotificationPreference.objects.create(user=handler, email=False)
-    # session, the user with the unread count (bell), preference, the user's roles (navigation);
+    # session, the user with the unread count (bell) and their roles (navigation), preference;
     # no session write: the login saved it within the minute
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(URL)
     traveller.stop()
-    assert len(one) == 4
+    assert len(one) == 3

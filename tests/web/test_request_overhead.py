@@ -1,7 +1,7 @@
-"""What every logged-in page costs before its own queries: the session, and the user with the bell.
+"""What every logged-in page costs before its own queries: the session, and the user with the bell and roles.
 
 The session is read once and written at most once a minute (districts.middleware), the user is
-loaded with the bell's unread count in one query (notifications.inbox.InboxUserBackend).
+loaded with the bell's unread count and their active roles in one query (notifications.inbox.InboxUserBackend).
 """
 
 import datetime as dt
@@ -69,13 +69,12 @@ def test_a_logged_in_get_costs_two_queries_before_the_pages_own(client, office):
     assert [_shape(q["sql"]) for q in queries] == [
         # the overhead: two queries
         ("SELECT", "django_session"),  # 1. the session
-        ("SELECT", "districts_user"),  # 2. the user, with the bell's unread count as a subquery
+        ("SELECT", "districts_user"),  # 2. the user, with the bell's unread count and their roles as subqueries
         # the page's own
         ("SELECT", "workflow_notification"),  # 3. the paginator's count
         ("SELECT", "workflow_notification"),  # 4. the page of notifications, with their items and units
-        ("SELECT", "districts_membership"),  # 5. the reader's roles, for the navigation
-    ]  # and no session write: the login saved it 30 seconds ago
-    assert "workflow_notification" in queries[1]["sql"]
+    ]  # and no session write: the login saved it 30 seconds ago; the navigation's roles came with the user
+    assert "workflow_notification" in queries[1]["sql"] and "districts_membership" in queries[1]["sql"]
     assert response.context["unread_notifications"] == 2
     assert '<span class="badge"' in response.text
 
