@@ -2,14 +2,23 @@
 
 Rows are `visible_items(user)` (the one definition of visibility, already annotated with stage,
 what the item waits for and on whom, and its deadlines), narrowed by `ItemFilter`. A page costs
-the same number of queries whatever its size: the proposers and units come in one query each.
+the same queries whatever its size and however many items there are (tests/web/test_list_queries.py):
+the session; the user with the bell's count and their roles; the overdue due dates
+(`with_deadlines`); the years of the year filter; the unit filter's choices (office and leaders);
+and one query for the page: its rows with their category, lead proposers and lead units (JSON
+subqueries PostgreSQL evaluates for the page's rows only, after the sort and the limit) and, as
+window aggregates over every matching row, how many match and how many of them are overdue.
 """
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.shortcuts import render
 
+from districts.models import HandlingUnit, Proposer
+from districts.selectors import json_list
 from proposals.models import ItemProposer
 from workflow.models import Assignment
 from workflow.selectors import visible_events, visible_items
@@ -21,26 +30,87 @@ PAGE_SIZE = 50
 
 
 def _rows(user):
-    """The visible items with what a row shows: lead proposer, lead units, category and last change."""
-    lead_proposers = ItemProposer.objects.filter(is_lead=True).select_related("proposer")
-    lead_units = Assignment.objects.active_leads().select_related("unit").order_by("assigned_at", "pk")
+    """The visible items with what a row shows: lead proposers, lead units, category and last change."""
+    lead_proposers = json_list(
+        ItemProposer.objects.filter(is_lead=True),
+        "item",
+        id=F("proposer_id"),
+        name=F("proposer__name"),
+        order=F("sort_order"),
+        link=F("pk"),
+    )
+    lead_units = json_list(
+        Assignment.objects.active_leads(),
+        "item",
+        id=F("unit_id"),
+        name=F("unit__name"),
+        short_name=F("unit__short_name"),
+        at=F("assigned_at"),
+        link=F("pk"),
+    )
     # The last event the user may read: another unit's reply drafting does not show as a change.
     last_change = visible_events(user).filter(item=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
     return (
         visible_items(user)
         .select_related("category")
-        .prefetch_related(
-            Prefetch("item_proposers", queryset=lead_proposers, to_attr="lead_proposers"),
-            Prefetch("assignments", queryset=lead_units, to_attr="lead_assignments"),
-        )
-        .annotate(last_change_at=Subquery(last_change))
+        .annotate(last_change_at=Subquery(last_change), lead_proposer_rows=lead_proposers, lead_unit_rows=lead_units)
     )
+
+
+def _attach_leads(item):
+    """`item.lead_proposers` (links to the proposers) and `item.lead_assignments` (with their units), in order."""
+    proposers = sorted(item.lead_proposer_rows or (), key=lambda row: (row["order"], row["link"]))
+    item.lead_proposers = [
+        ItemProposer(
+            pk=row["link"],
+            item=item,
+            is_lead=True,
+            sort_order=row["order"],
+            proposer=Proposer(pk=row["id"], name=row["name"]),
+        )
+        for row in proposers
+    ]
+    units = sorted(item.lead_unit_rows or (), key=lambda row: (dt.datetime.fromisoformat(row["at"]), row["link"]))
+    item.lead_assignments = [
+        Assignment(
+            pk=row["link"], item=item, unit=HandlingUnit(pk=row["id"], name=row["name"], short_name=row["short_name"])
+        )
+        for row in units
+    ]
+    return item
 
 
 def _row(item):
     """(item, stage, what it waits for, on whom) in the reader's words: the item page's labels."""
     stage = STAGE_LABELS.get(item.stage, "")
     return item, stage, WAITS_FOR.get(item.waits_for, ""), WAITING_ON.get(item.waiting_on, "")
+
+
+def _page_number(value):
+    try:
+        return int(value or 1)
+    except (TypeError, ValueError):
+        return 1  # as Paginator.get_page: not a number is the first page
+
+
+def _page(items, number):
+    """(page, overdue): the page's rows and, in the same query, how many items match and how many are overdue.
+
+    A page number past the end (or below 1) gets the last page, as `Paginator.get_page` does: only
+    then is the count asked first, as its own query.
+    """
+    counted = items.annotate(
+        matching=Window(Count("pk")), matching_overdue=Window(Count("pk", filter=Q(is_overdue=True)))
+    )
+    paginator = Paginator(counted, PAGE_SIZE)
+    rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]) if number >= 1 else []
+    if rows or number == 1:
+        paginator.count = rows[0].matching if rows else 0  # the paginator asks no count of its own
+    else:
+        number = paginator.get_page(number).number
+        rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    overdue = rows[0].matching_overdue if rows else 0
+    return Page([_attach_leads(item) for item in rows], number, paginator), overdue
 
 
 @login_required
@@ -50,14 +120,8 @@ def item_list(request):
     context = {"filters": filters, "has_items": bool(filters.years)}
     if not filters.is_valid():
         return render(request, "items/list.html", context, status=400)
-    items = filters.qs
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, overdue = _page(filters.qs, _page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
-    context.update(
-        page=page,
-        overdue=items.filter(is_overdue=True).count(),
-        rows=[_row(item) for item in page],
-        query=query.urlencode(),
-    )
+    context.update(page=page, overdue=overdue, rows=[_row(item) for item in page], query=query.urlencode())
     return render(request, "items/list.html", context)
