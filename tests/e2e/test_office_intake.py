@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from districts.models import Body, Proposer
 from proposals.models import Item
@@ -64,6 +65,13 @@ def test_the_office_registers_an_item_from_paper_and_reviews_it_with_the_similar
     page.goto(f"{server.url}/items/new/")
     assert page.locator("#id_number").input_value() == "0005"  # the next free number of 2026's proposals
     shoot(page, "register-empty")
+    # Another body and kind: their own next number, while the clerk has not typed one.
+    page.select_option("#id_body", "npc")
+    page.select_option("#id_kind", "suggestion")
+    expect(page.locator("#id_number")).to_have_value("0008")
+    page.select_option("#id_body", "cppcc")
+    page.select_option("#id_kind", "proposal")
+    expect(page.locator("#id_number")).to_have_value("0005")
     page.fill("#id_title", "关于加强社区养老服务的提案")
     page.fill("#id_text", "建议在各街镇增设社区食堂，推广助餐服务。")
     page.fill("#proposer-search", "李明")
