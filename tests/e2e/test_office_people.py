@@ -1,0 +1,56 @@
+"""The office clerk adds a unit with its responsible leader, then its handler, who can then log in."""
+
+import os
+
+import pytest
+
+from districts.models import HandlingUnit, Membership
+
+from .test_login_in_browser import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+def shoot(page, name):
+    if SHOTS:
+        for width, height, size in ((1280, 900, "desktop"), (390, 844, "phone")):
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=f"{SHOTS}/{name}-{size}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_office_adds_a_unit_and_its_handler_who_then_logs_in(page, server, district, unit, office, leader):
+    log_in(page, server, "office")
+    page.wait_for_load_state()
+    page.click("nav.mainnav a[href='/office/units/']")
+    page.click("a[href^='/office/units/new/']")
+    page.fill("input[name=name]", "区民政局")
+    page.fill("input[name=short_name]", "民政局")
+    page.select_option("select[name=responsible_leader]", str(leader.pk))
+    page.click("form.people-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/office/units/?district={district.pk}")
+    new_unit = HandlingUnit.objects.get(name="区民政局")
+    assert new_unit.responsible_leader == leader
+    row = page.locator("tr", has_text="区民政局")
+    assert "分管副区长" in row.inner_text()
+
+    row.locator("a[href*='/office/people/new/']").click()
+    assert page.locator("select[name=unit]").input_value() == str(new_unit.pk)
+    page.fill("input[name=full_name]", "李联络")
+    page.select_option("select[name=role]", "handler")
+    page.fill("input[name=phone]", "13900000000")
+    page.fill("input[name=username]", "li.handler")
+    page.fill("input[name=password]", "Qiang-mima-2026!")
+    page.click("form.people-form button[type=submit]")
+    page.wait_for_url("**/office/people/*/")
+    assert "li.handler" in page.locator("ul.messages").inner_text()
+    assert Membership.objects.get(user__username="li.handler").unit == new_unit
+    page.goto(f"{server.url}/office/units/")
+    assert "李联络" in page.locator("tr", has_text="区民政局").inner_text()
+    shoot(page, "office-units")
+
+    page.click("form.logout button")
+    log_in(page, server, "li.handler", "Qiang-mima-2026!")
+    page.wait_for_url(f"{server.url}/")
+    assert "李联络" in page.locator(".whoami").inner_text()
