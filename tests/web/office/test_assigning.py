@@ -1,17 +1,20 @@
 """The office assigns: one item, many at the desk, a returned assignment again, key items; and the item page's acts."""
 
 import datetime as dt
+import threading
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from districts.models import HandlingUnit, Role
 from proposals.models import Item
+from tests.conftest import BrowserClient
 from tests.factories import MembershipFactory, ProposerFactory, UnitFactory, UserFactory
 from web.items.panel import acts_for
 from web.office.assigning.panel import offers
@@ -541,3 +544,43 @@ def test_the_item_page_shows_the_acts_as_buttons(client, registered, office):
     assert f'href="{reverse("assigning:assign", args=[registered.pk])}"' in page
     assert f'href="{reverse("assigning:key", args=[registered.pk])}"' in page
     assert any(act.url.endswith("/assign/") for act in acts_for(office, registered, []))
+
+
+# --- two clerks at the desk at once ---------------------------------------------------------------------------------
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clerks_assigning_the_same_items_in_opposite_order_each_item_once_and_no_deadlock(
+    district, office, proposer, unit, other_unit
+):
+    first, second = (registered_item(office, proposer, number=f"{n:04d}", title=f"第{n}号提案") for n in (1, 2))
+    colleague = UserFactory(username="colleague", full_name="区府办同事")
+    MembershipFactory(user=colleague, role=Role.OFFICE, district=district)
+    clients = [login(BrowserClient(), office), login(BrowserClient(), colleague)]
+    posts = [
+        {"items": [first.pk, second.pk], "lead_units": [unit.pk]},
+        {"items": [second.pk, first.pk], "lead_units": [other_unit.pk]},
+    ]
+    barrier = threading.Barrier(2)
+    statuses = [None, None]
+
+    def run(i):
+        try:
+            barrier.wait()
+            statuses[i] = clients[i].post(reverse("assigning:desk"), posts[i]).status_code
+        except Exception as exc:  # a deadlock or a 500 is what this test looks for
+            statuses[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # Each batch either assigned something (302) or had every item taken by the other (409, nothing done).
+    assert set(statuses) <= {302, 409} and 302 in statuses, statuses
+    for item in (first, second):
+        assert Event.objects.filter(item=item, action="item.assigned").count() == 1
+        assert Assignment.objects.filter(item=item).count() == 1

@@ -29,8 +29,8 @@ def offers(user, item, assignments) -> list[Act]:
     acts = []
     if item.state == Item.State.REGISTERED:
         acts.append(Act(_("Assign units"), reverse("assigning:assign", args=[item.pk]), primary=True))
-    # Only ask which returned assignments await reassignment when the page has a returned one.
-    if any(a.state == Assignment.State.RETURNED for a in assignments):
+    # `reassign` takes an item being handled; ask which returned assignments await it only when the page has one.
+    if item.state == Item.State.HANDLING and any(a.state == Assignment.State.RETURNED for a in assignments):
         units = {a.pk: a.unit for a in assignments}
         for returned in awaiting_reassignment(item).order_by("returned_at", "pk"):
             unit = units.get(returned.pk) or returned.unit

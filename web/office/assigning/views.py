@@ -211,7 +211,9 @@ def _assign_each(user, data):
     scope = item_scope(user)
     found = Item.objects.filter(scope, pk__in=ids).in_bulk() if scope is not None else {}
     done, refused = [], []
-    for pk in ids:
+    # In id order: every item stays locked until the whole batch commits (`one_time`'s transaction), so two
+    # clerks' overlapping batches lock in the same order and queue up instead of deadlocking.
+    for pk in sorted(ids):
         item = found.get(pk)
         if item is None:
             refused.append((pk, None, item_not_found()))
