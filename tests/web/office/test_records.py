@@ -488,3 +488,55 @@ def test_a_replied_item_offers_the_feedback_form_first_and_a_closed_one_its_corr
     replied_item = receive(office, other, now=NOW, number="0002", title="另一件")
     replied_item = get_item_for(office, intake.register_item(actor=office, now=NOW, item=replied_item).pk)
     assert offers(office, replied_item, []) == []  # registered, not yet assigned: nothing of this workspace
+
+
+# --- what the pages cost ----------------------------------------------------------------------
+
+
+def unit_with_people(district, name):
+    unit = UnitFactory(district=district, name=name)
+    people = []
+    for role in (Role.HANDLER, Role.UNIT_HEAD):
+        user = UserFactory(username=f"{role}_{unit.pk}")
+        MembershipFactory(user=user, role=role, district=district, unit=unit)
+        people.append(user)
+    return unit, *people
+
+
+def replied_by_leads(office, proposer, leader, units, *, number):
+    """An item with one lead per unit (分办), each replied with CPPCC A."""
+    item = intake.register_item(
+        actor=office, now=NOW, item=receive(office, proposer, now=NOW, number=number, title="件")
+    )
+    leads = assign.assign_units(
+        actor=office, now=NOW, item=item, lead_units=[u for u, _h, _d in units], split=len(units) > 1
+    )
+    for lead, (_unit, handler, head) in zip(leads, units, strict=True):
+        assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+        consult(lead, handler, NOW)
+        send(lead, handler=handler, head=head, leader=leader, office=office, category=category("cppcc", "A"), now=NOW)
+    return item
+
+
+@pytest.mark.parametrize("name", ["feedback", "reply_correction"])
+def test_a_page_listing_the_sent_replies_costs_the_same_for_one_reply_or_three(
+    client, name, office, proposer, leader, district, django_assert_num_queries
+):
+    units = [unit_with_people(district, f"单位{n}") for n in range(3)]
+    one = replied_by_leads(office, proposer, leader, units[:1], number="0101")
+    three = replied_by_leads(office, proposer, leader, units, number="0102")
+    client.force_login(office)
+    client.get(url(name, one))  # the session's first write is behind us
+    # The same for any number of replies (the widgets iterate their choices afresh: a second query each):
+    #   the session; the user with the bell; the office's memberships; the item where it stands (its due
+    #   date, then the row); require_office's scope check; the body's setting; the sent replies shown; then
+    #   feedback: the proposers who received the reply, the proposers and the scale's ratings offered;
+    #   reply_correction: the replies and the scheme's categories offered.
+    for item in (one, three):
+        with django_assert_num_queries(QUERIES[name]):
+            response = client.get(url(name, item))
+        assert response.status_code == 200
+    assert response.content.decode().count("records-reply") == 3
+
+
+QUERIES = {"feedback": 12, "reply_correction": 11}
