@@ -7,9 +7,10 @@ active district leaders; whether a choice is allowed stays the service's call (`
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import HandlingUnit, Role, User
+from districts.models import Body, HandlingUnit, Role, User
 
 # The order unit kinds are grouped in: bureaus first, as the office assigns most items to them.
 KIND_ORDER = [kind for kind, _label in HandlingUnit.Kind.choices]
@@ -101,6 +102,25 @@ class DeskForm(UnitsForm):
     items = ItemIdsField(label=_("Items to assign"))
 
     field_order = ["items", "lead_units", "split", "co_units"]
+
+
+class DeskFilterForm(forms.Form):
+    """Narrow the desk to one body or a number or words of the title (e.g. every item about 养老)."""
+
+    q = forms.CharField(
+        label=_("Number or title"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    body = forms.ChoiceField(label=_("Body"), required=False, choices=[("", _("Both bodies")), *Body.choices])
+
+    def narrow(self, items):
+        if not self.is_valid():
+            return items
+        q, body = self.cleaned_data["q"].strip(), self.cleaned_data["body"]
+        if q:
+            items = items.filter(Q(number__icontains=q) | Q(title__icontains=q))
+        if body:
+            items = items.filter(body=body)
+        return items
 
 
 class ReassignForm(forms.Form):

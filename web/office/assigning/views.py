@@ -32,7 +32,16 @@ from workflow.selectors import get_item_for, item_scope
 from workflow.services import permissions
 from workflow.services.assignment import assign_units, mark_key_item, reassign
 
-from .forms import DeskForm, ItemIdsField, KeyItemForm, ReassignForm, UnitsForm, district_leaders, unit_groups
+from .forms import (
+    DeskFilterForm,
+    DeskForm,
+    ItemIdsField,
+    KeyItemForm,
+    ReassignForm,
+    UnitsForm,
+    district_leaders,
+    unit_groups,
+)
 
 PAGE_SIZE = 50
 BATCHES_KEY = "assigning_batches"  # the desk's last results, kept in the session so a reload assigns nothing
@@ -169,7 +178,8 @@ def _awaiting(user, district):
 
 def _desk_page(request, district, districts, form, *, refused=(), status=200):
     preselected, preselection_error = _preselected(request)
-    items = _awaiting(request.user, district)
+    filters = DeskFilterForm(request.GET)
+    items = filters.narrow(_awaiting(request.user, district))
     if preselected is not None:
         items = items.filter(pk__in=preselected)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -180,6 +190,7 @@ def _desk_page(request, district, districts, form, *, refused=(), status=200):
     context = {
         "district": district,
         "districts": districts,
+        "filters": filters,
         "form": form,
         "page": page,
         "ticked": ticked,
@@ -190,6 +201,8 @@ def _desk_page(request, district, districts, form, *, refused=(), status=200):
         "refused": refused,
         "query": query.urlencode(),
     }
+    if status == 200 and filters.errors:
+        status = 400
     return render(request, "office/assigning/desk.html", context, status=status)
 
 
