@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "imports",
     "reports",
+    "casefiles",
     "web",
     "api",
     "demo",

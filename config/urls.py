@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("web.office.decisions.urls")),
     path("", include("web.office.records.urls")),
     path("office/", include("web.office.people.urls")),
+    path("", include("web.casefiles.urls")),
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
     path("reports/", include("web.reports.urls")),

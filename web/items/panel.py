@@ -16,6 +16,7 @@ PROVIDERS: tuple[str, ...] = (
     "web.office.assigning.panel.offers",
     "web.office.records.offers.offers",
     "web.office.decisions.acts.offers",
+    "web.casefiles.panel.offers",
 )
 
 
