@@ -6,12 +6,19 @@ from django.shortcuts import render
 from deadlines.notices import warn_missing_years
 from districts.models import HandlingUnit, Role
 from districts.selectors import active_memberships
-from workflow.access import acts_as_office
+from web.office.dashboard.views import dashboard, office_districts_of
+from workflow.access import acts_as_office, district_ids
 
 
 @login_required
 def home(request):
-    """The landing page: the roles the user holds and where each one works."""
+    """The landing page: the roles the user holds and where each one works.
+
+    Office staff land on their dashboard itself (`/office/` is its address with a chosen district,
+    year and body): the login's redirect to the home page ends there, without one more hop.
+    """
+    if district_ids(request.user, (Role.OFFICE,)) and office_districts_of(request.user):
+        return dashboard(request)
     memberships = active_memberships(request.user)
     led_units = []
     if any(m.role == Role.LEADER for m in memberships):

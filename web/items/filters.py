@@ -6,17 +6,20 @@ reads each role's own facts (`workflow.waiting.waiting_on_me`). A bad
 value is a form error shown on the page, not an exception.
 """
 
+import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import Body, HandlingUnit
+from deadlines.models import REPLY_KINDS, ObligationKind
+from districts.models import Body, District, HandlingUnit, Role, User
 from proposals.models import Item, Kind
-from workflow.access import district_ids
-from workflow.selectors import unit_items
+from workflow.access import district_ids, is_admin
+from workflow.models import Extension, Obligation, Reply
+from workflow.selectors import awaits_reassignment, reply_awaits, unit_items
 from workflow.waiting import waiting_on_me
 
 from .labels import STAGES
@@ -34,6 +37,84 @@ SORT_CHOICES = [
     ("number", _("Number")),
     ("changed", _("Last change, newest first")),
 ]
+
+
+# --- The office's dashboard links here: each of its counts is one of these conditions ------------
+# (web/office/dashboard counts the same conditions in the database, so a count and its list agree).
+
+# Overdue work by kind of obligation: what the unit (or the proposer) owes, grouped as the office speaks of it.
+OVERDUE_KINDS = {
+    "acceptance": (ObligationKind.ACCEPTANCE,),
+    "consultation": (ObligationKind.CONSULTATION,),
+    "co_opinion": (ObligationKind.CO_OPINION,),
+    "reply": REPLY_KINDS,
+    "feedback": (ObligationKind.FEEDBACK,),
+    "follow_up": (ObligationKind.FOLLOW_UP,),
+}
+OVERDUE_KIND_CHOICES = [
+    ("acceptance", _("Acceptance")),
+    ("consultation", _("Consultation")),
+    ("co_opinion", _("Co-unit opinion")),
+    ("reply", _("Reply")),
+    ("feedback", _("Feedback")),
+    ("follow_up", _("Follow-up report")),
+]
+# How many days ahead "the feedback window is ending" looks (today included).
+FEEDBACK_ENDING_DAYS = 7
+
+
+def overdue_obligations(today):
+    """Open obligations due before `today`: overdue work (an item with one has `next_due_on` before today)."""
+    return Obligation.objects.open().filter(due_on__lt=today)
+
+
+def overdue_of_kind(group, today) -> Q:
+    """A filter on Item: an obligation of the `group` of kinds (`OVERDUE_KINDS`) is overdue."""
+    owed = overdue_obligations(today).filter(item=OuterRef("pk"), kind__in=OVERDUE_KINDS[group])
+    return Q(Exists(owed))
+
+
+def overdue_at_unit(unit_id, today) -> Q:
+    """A filter on Item: the unit owes an overdue obligation on it."""
+    return Q(Exists(overdue_obligations(today).filter(item=OuterRef("pk"), unit_id=unit_id)))
+
+
+def feedback_window_ending(today) -> Q:
+    """A filter on Item: the proposer's feedback is still owed and its window ends within `FEEDBACK_ENDING_DAYS`."""
+    last = today + dt.timedelta(days=FEEDBACK_ENDING_DAYS - 1)
+    owed = Obligation.objects.open().filter(
+        item=OuterRef("pk"), kind=ObligationKind.FEEDBACK, due_on__gte=today, due_on__lte=last
+    )
+    return Q(Exists(owed))
+
+
+def pending_extension() -> Q:
+    """A filter on Item: a unit's extension request awaits the office's decision."""
+    pending = Extension.objects.filter(assignment__item=OuterRef("pk"), state=Extension.State.PENDING)
+    return Q(Exists(pending))
+
+
+# What waits for the office to act, besides reviewing and assigning items (those are stages).
+AWAITS_OFFICE = {
+    "office_review": lambda: reply_awaits(Reply.objects.all(), Reply.State.AWAITING_OFFICE),
+    "reassignment": awaits_reassignment,
+    "extension": pending_extension,
+}
+AWAITS_OFFICE_CHOICES = [
+    ("office_review", _("Review of a reply")),
+    ("reassignment", _("Reassignment of a returned assignment")),
+    ("extension", _("Decision on an extension request")),
+]
+# Offered only when they are in the query string (the dashboard's links): they say which list it is.
+LINKED_ONLY = ("district", "overdue_kind", "overdue_unit", "awaits_office", "feedback_ending", "leader")
+
+
+def overseen_districts(user):
+    """The districts `user` sees whole (office staff, leaders; every one for an admin), or None."""
+    if is_admin(user):
+        return District.objects.all()
+    districts = district_ids(user)
+    return District.objects.filter(pk__in=districts) if districts else None
 
 
 def overseen_units(user):
@@ -73,6 +154,26 @@ class ItemFilter(django_filters.FilterSet):
     mine = _checkbox(_("Waiting on me or my unit"), "waiting")
     overdue = _checkbox(_("Overdue only"), "only_overdue")
     key = _checkbox(_("Key items only"), "only_key")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.none(), empty_label=_("All")
+    )
+    overdue_kind = django_filters.ChoiceFilter(
+        label=_("Overdue work"), choices=OVERDUE_KIND_CHOICES, method="overdue_of_kind", empty_label=_("All")
+    )
+    overdue_unit = django_filters.ModelChoiceFilter(
+        label=_("Overdue at unit"), queryset=HandlingUnit.objects.none(), method="overdue_at_unit", empty_label=_("All")
+    )
+    awaits_office = django_filters.ChoiceFilter(
+        label=_("Waiting for the office"), choices=AWAITS_OFFICE_CHOICES, method="awaiting_office", empty_label=_("All")
+    )
+    leader = django_filters.ModelChoiceFilter(
+        label=_("Supervising leader"),
+        field_name="supervising_leader",
+        queryset=User.objects.none(),
+        empty_label=_("All"),
+        null_label=_("No supervising leader"),
+    )
+    feedback_ending = _checkbox(_("Feedback window ending within 7 days"), "feedback_ending_soon")
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None)
 
     class Meta:
@@ -98,6 +199,24 @@ class ItemFilter(django_filters.FilterSet):
         self.waiting_condition = waiting_on_me(user)
         if self.waiting_condition is None:
             del self.filters["mine"]
+        self._linked_filters(user, data)
+
+    def _linked_filters(self, user, data):
+        """The dashboard's filters: for those who see whole districts, and shown only when a link set them."""
+        self.today = timezone.localdate()
+        districts = overseen_districts(user)
+        for name in LINKED_ONLY:
+            if districts is None or name not in data:
+                del self.filters[name]
+        if districts is None:
+            return
+        if "district" in self.filters:
+            self.filters["district"].queryset = districts
+        if "overdue_unit" in self.filters:
+            self.filters["overdue_unit"].queryset = HandlingUnit.objects.filter(district__in=districts)
+        if "leader" in self.filters:
+            leaders = User.objects.filter(memberships__role=Role.LEADER, memberships__district__in=districts)
+            self.filters["leader"].queryset = leaders.distinct()
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
@@ -113,6 +232,18 @@ class ItemFilter(django_filters.FilterSet):
 
     def only_key(self, queryset, name, value):
         return _on(queryset, Q(is_key=True), value)
+
+    def overdue_of_kind(self, queryset, name, value):
+        return queryset.filter(overdue_of_kind(value, self.today)) if value else queryset
+
+    def overdue_at_unit(self, queryset, name, unit):
+        return queryset.filter(overdue_at_unit(unit.pk, self.today)) if unit else queryset
+
+    def awaiting_office(self, queryset, name, value):
+        return queryset.filter(AWAITS_OFFICE[value]()) if value else queryset
+
+    def feedback_ending_soon(self, queryset, name, value):
+        return _on(queryset, feedback_window_ending(self.today), value)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

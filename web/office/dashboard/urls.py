@@ -1,4 +1,10 @@
-"""Placeholder until the dashboard screens land."""
+"""The office's dashboard, its landing page (`/office/`)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="home"),
+]
