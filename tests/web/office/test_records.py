@@ -528,8 +528,8 @@ def test_a_page_listing_the_sent_replies_costs_the_same_for_one_reply_or_three(
     client.force_login(office)
     client.get(url(name, one))  # the session's first write is behind us
     # The same for any number of replies (the widgets iterate their choices afresh: a second query each):
-    #   the session; the user with the bell; the office's memberships; the item where it stands (its due
-    #   date, then the row); require_office's scope check; the body's setting; the sent replies shown; then
+    #   the session; the user with the bell; the office's memberships; the item where it stands;
+    #   require_office's scope check; the body's setting; the sent replies shown; then
     #   feedback: the proposers who received the reply, the proposers and the scale's ratings offered;
     #   reply_correction: the replies and the scheme's categories offered.
     for item in (one, three):
@@ -539,4 +539,22 @@ def test_a_page_listing_the_sent_replies_costs_the_same_for_one_reply_or_three(
     assert response.content.decode().count("records-reply") == 3
 
 
-QUERIES = {"feedback": 12, "reply_correction": 11}
+QUERIES = {"feedback": 11, "reply_correction": 10}
+
+
+def test_a_double_submit_corrects_once(client, office, closed):
+    client.force_login(office)
+    data = {"title": "更正后的标题", "text": "", "disclosure": closed.disclosure, "reason": "标题录入有误"}
+    token = str(uuid.uuid4())
+    for _ in range(2):
+        assert client.post(url("item_correction", closed), {**data, "submit_token": token}).status_code == 302
+    assert Event.objects.filter(action="item.corrected").count() == 1
+
+
+def test_the_item_page_shows_the_offices_buttons_and_nobody_elses(client, office, handler, replied):
+    client.force_login(office)
+    html = client.get(page_url(replied)).content.decode()
+    assert f'href="{url("feedback", replied)}"' in html and f'href="{url("close", replied)}"' in html
+    client.force_login(handler)
+    html = client.get(page_url(replied)).content.decode()
+    assert "/records/" not in html
