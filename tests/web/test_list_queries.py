@@ -50,7 +50,7 @@ def purpose(sql):
         return "overdue due dates"
     if re.match(r'SELECT DISTINCT "proposals_item"."year"', sql):
         return "years"
-    if re.match(r'SELECT "proposals_item"', sql) and "OVER ()" in sql and re.search("JSONB_AGG|JSON_GROUP_ARRAY", sql):
+    if re.match(r'SELECT "proposals_item"', sql) and "COUNT(" in sql and re.search("JSONB_AGG|JSON_GROUP_ARRAY", sql):
         return "page, counted, with lead proposers and units"
     if re.search(r'SELECT "districts_handlingunit"', sql):
         return "unit choices"

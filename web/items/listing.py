@@ -6,15 +6,16 @@ the same queries whatever its size and however many items there are (tests/web/t
 the session; the user with the bell's count and their roles; the overdue due dates
 (`with_deadlines`); the years of the year filter; the unit filter's choices (office and leaders);
 and one query for the page: its rows with their category, lead proposers and lead units (JSON
-subqueries PostgreSQL evaluates for the page's rows only, after the sort and the limit) and, as
-window aggregates over every matching row, how many match and how many of them are overdue.
+subqueries PostgreSQL evaluates for the page's rows only, after the sort and the limit) and, in an
+uncorrelated subquery run once, how many items match and how many of them are overdue.
 """
 
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, JSONField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 from django.shortcuts import render
 
 from districts.models import HandlingUnit, Proposer
@@ -93,23 +94,32 @@ def _page_number(value):
         return 1  # as Paginator.get_page: not a number is the first page
 
 
+def _counts(items):
+    """A subquery: how many of `items` there are and how many are overdue, as {"matching", "overdue"}.
+
+    Uncorrelated, so PostgreSQL runs it once (an InitPlan), over the narrow rows of the filter alone: a
+    window aggregate would keep every matching row, with all the page's columns, to count them.
+    """
+    totals = JSONObject(matching=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)))
+    one_group = items.order_by().annotate(one=Value(1)).values("one")
+    return Subquery(one_group.annotate(totals=totals).values("totals")[:1], output_field=JSONField())
+
+
 def _page(items, number):
     """(page, overdue): the page's rows and, in the same query, how many items match and how many are overdue.
 
     A page number past the end (or below 1) gets the last page, as `Paginator.get_page` does: only
     then is the count asked first, as its own query.
     """
-    counted = items.annotate(
-        matching=Window(Count("pk")), matching_overdue=Window(Count("pk", filter=Q(is_overdue=True)))
-    )
+    counted = items.annotate(totals=_counts(items))
     paginator = Paginator(counted, PAGE_SIZE)
     rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]) if number >= 1 else []
     if rows or number == 1:
-        paginator.count = rows[0].matching if rows else 0  # the paginator asks no count of its own
+        paginator.count = rows[0].totals["matching"] if rows else 0  # the paginator asks no count of its own
     else:
         number = paginator.get_page(number).number
         rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
-    overdue = rows[0].matching_overdue if rows else 0
+    overdue = rows[0].totals["overdue"] if rows else 0
     return Page([_attach_leads(item) for item in rows], number, paginator), overdue
 
 
