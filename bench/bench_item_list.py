@@ -1,74 +1,255 @@
-"""The item list (/items/) on a province-sized data set (PostgreSQL): time and queries per page.
+"""The item list (/items/), first page, at 62,500 items in the district against 50, with open work (PostgreSQL).
 
-    createdb -h 127.0.0.1 -U postgres jianyi_bench   # once; shared with bench_annual_report.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jianyi_bench \\
-        .venv/bin/python bench/bench_item_list.py [--items 1000000] [--repeat 3]
+    .venv/bin/python bench/bench_item_list.py [--rounds 7] [--rebuild]
 
-Builds (or reuses) the yearly report benchmark's data — `--items` imported proposals over
-16 districts × 5 years, one lead unit each — then prints, for an office clerk of one
-district (1/16 of the items) and a handler of one of its units, the best of `--repeat`
-requests of the list's first page with a few filters, and the number of queries (which
-must not grow with the number of items).
+Uses the load benchmark's two databases (`bench_list_load.DATABASES`), built once with set-based
+SQL by `bench_annual_report.build` and kept for the next run (`--rebuild` builds them again):
+
+    jianyi_bench_load_small   800 items: 50 in the measured district (bench00)
+    jianyi_bench_load_1m      1,000,000 items: 62,500 in bench00 (16 districts × 5 years)
+
+In both, `add_open_work` gives bench00 the work of a district in mid-year, not only closed items:
+a fifth of its items are handled again (round 2) with the reply owed (its due date between 20
+days ago and 40 days ahead: a third overdue), a reply at each approval step (the unit head, the
+district leader, the office), a lead assignment returned to the office and not reassigned, an
+assignment awaiting acceptance; one in twenty is followed up and owes a follow-up report. Each item's
+stored next due date is the earliest of its open obligations, as the services keep it; then
+VACUUM ANALYZE (autovacuum may be off).
+
+It then times GET /items/ (the first page, default filters) for an office clerk of bench00 and
+a handler of its first unit in each database: `--rounds` interleaved rounds (at least 5), each
+requesting every (reader, database) once after one untimed request (the reconnection to that
+database), and prints the medians side by side, the ratio, the range of the per-round ratios,
+and the queries of each page (which must not grow with the number of items).
 """
 
+import argparse
 import os
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("DEBUG", "1")  # plain HTTP for the test client
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jianyi_bench_load_small")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
-from bench_annual_report import built_data_set  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from districts.models import District, HandlingUnit, Membership, Role, User  # noqa: E402
-from proposals.models import Item  # noqa: E402
+DISTRICT = "bench00"
+# Open work, by the item's id modulo 100 (of bench00's items, kept closed or followed up by the build).
+OPEN_WORK = """
+CREATE TEMP TABLE bench_open AS
+SELECT i.id, i.id %% 100 AS bucket, a.id AS lead_id, a.unit_id
+FROM proposals_item i
+JOIN workflow_assignment a ON a.item_id = i.id AND a.role = 'lead'
+WHERE i.district_id = %(district)s AND i.title LIKE 'bench %%' AND i.id %% 100 < 25;
 
-QUERIES = ["", "?year=2025", "?year=2025&sort=number", "?overdue=on", "?q=bench 1234", "?page=20&year="]
+-- 0-19: handled again (round 2: the proposer disagreed), so the round-1 reply stays as sent.
+UPDATE proposals_item SET state = 'handling', round = 2, closed_at = NULL
+WHERE id IN (SELECT id FROM bench_open WHERE bucket < 20);
+-- 20-24: a planned outcome being followed up (its follow-up report owed below).
+UPDATE proposals_item SET state = 'following_up', closed_at = NULL
+WHERE id IN (SELECT id FROM bench_open WHERE bucket >= 20);
+
+-- 16-17: the lead unit returned it; the office has not reassigned it yet.
+UPDATE workflow_assignment SET state = 'returned', returned_at = now(), return_reason = '不属于本单位职责'
+WHERE id IN (SELECT lead_id FROM bench_open WHERE bucket IN (16, 17));
+
+-- 18-19: awaiting the unit's acceptance again.
+UPDATE workflow_assignment SET state = 'pending', accepted_at = NULL
+WHERE id IN (SELECT lead_id FROM bench_open WHERE bucket IN (18, 19));
+
+-- 10-15: a round-2 reply at an approval step.
+INSERT INTO workflow_reply (assignment_id, round, kind, state, version, text, reason, signer)
+SELECT lead_id, 2, 'reply', CASE WHEN bucket < 13 THEN 'awaiting_head' WHEN bucket = 13 THEN 'awaiting_leader'
+    ELSE 'awaiting_office' END, 1, '经研究，答复如下', '', ''
+FROM bench_open WHERE bucket BETWEEN 10 AND 15;
+
+-- What is owed: the reply (0-15), the acceptance (18-19), a follow-up report (items followed up).
+INSERT INTO workflow_obligation (item_id, assignment_id, kind, round, owner, unit_id, starts_on, rule, due_on,
+    provisional, calendar_version, created_at)
+SELECT id, lead_id, CASE WHEN bucket >= 18 THEN 'acceptance' ELSE 'reply' END, 2, 'unit', unit_id,
+    current_date - 90, '{"bench": true}'::jsonb, current_date + (id %% 60)::int - 20, false, 0, now()
+FROM bench_open WHERE bucket < 16 OR bucket IN (18, 19)
+UNION ALL
+SELECT i.id, a.id, 'follow_up', 1, 'unit', a.unit_id, current_date - 90, '{"bench": true}'::jsonb,
+    current_date + (i.id %% 90)::int - 10, false, 0, now()
+FROM proposals_item i JOIN workflow_assignment a ON a.item_id = i.id AND a.role = 'lead'
+WHERE i.district_id = %(district)s AND i.title LIKE 'bench %%' AND i.state = 'following_up';
+
+UPDATE proposals_item i SET next_due_on = o.due_on
+FROM (SELECT item_id, min(due_on) AS due_on FROM workflow_obligation
+      WHERE fulfilled_at IS NULL AND cancelled_at IS NULL GROUP BY item_id) o
+WHERE o.item_id = i.id AND i.district_id = %(district)s;
+DROP TABLE bench_open;
+"""
 
 
-def person(username, **membership):
-    user, _ = User.objects.get_or_create(username=username)
-    Membership.objects.get_or_create(user=user, **membership)
-    client = Client()
-    client.force_login(user)
-    return client
+def add_open_work(district_code=DISTRICT):
+    """Give the district's bench items open work (once: an obligation the bench made says it is done)."""
+    from proposals.models import Item
+    from workflow.models import Obligation
+
+    district_id = Item.objects.filter(district__code=district_code).values_list("district_id", flat=True).first()
+    if district_id is None or Obligation.objects.filter(item__district_id=district_id, rule__bench=True).exists():
+        return False
+    with connection.cursor() as c:
+        c.execute(OPEN_WORK, {"district": district_id})
+    return True
+
+
+def store_facts(district_code=DISTRICT):
+    """Store what the lists read (what an item waits for, on whom) as the services would, when it is stale.
+
+    The build's SQL and `add_open_work` write the items' rows directly: when the stored facts of a
+    sample of the district's items differ from the facts derived from scratch, every item's are stored.
+    """
+    from proposals.models import Item
+
+    try:
+        from workflow import progress
+    except ImportError:  # before the lists read stored facts
+        return False
+    store, derive, stored = (
+        getattr(progress, n, None) for n in ("store_list_facts", "derive_list_facts", "stored_list_facts")
+    )
+    if store is None:
+        return False
+    ids = list(Item.objects.filter(district__code=district_code).order_by("pk").values_list("pk", flat=True))
+    sample = ids[:: max(1, len(ids) // 500)]
+    if derive and stored and derive(sample) == stored(sample):
+        return False
+    for start in range(0, len(ids), 5000):
+        store(ids[start : start + 5000])
+    return True
+
+
+RAW_TABLES = ("proposals_item", "workflow_assignment", "workflow_reply", "workflow_followup", "workflow_feedback")
+
+
+def defaults_for_raw_inserts():
+    """Give the columns the build's INSERTs don't name (added since it was written) their model's default.
+
+    Django keeps defaults out of the database; the bench's set-based INSERTs name the columns they
+    knew, so a NOT NULL column added later would refuse them. Bench databases only.
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    models = {m._meta.db_table: m for m in apps.get_models()}
+    with connection.cursor() as c:
+        for table in RAW_TABLES:
+            c.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND is_nullable = 'NO' AND column_default IS NULL",
+                [table],
+            )
+            missing = {row[0] for row in c.fetchall()}
+            for field in models[table]._meta.concrete_fields:
+                if field.column in missing and field.has_default():
+                    value = field.get_db_prep_save(field.get_default(), connection)
+                    c.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
+
+
+def switch(database):
+    """Point the default connection at `database` (the next query reconnects)."""
+    connection.close()
+    connection.settings_dict["NAME"] = database
+
+
+def prepare(database, n_items):
+    """The data set, its open work and the two readers, in `database`; their logged-in clients and the counts."""
+    import bench_annual_report
+
+    from districts.models import District, HandlingUnit, Membership, Role, User
+    from proposals.models import Item
+    from workflow.selectors import unit_items
+
+    switch(database)
+    defaults_for_raw_inserts()
+    bench_annual_report.build(n_items)
+    if add_open_work() | store_facts():
+        bench_annual_report.vacuum()
+    district = District.objects.get(code=DISTRICT)
+    unit = HandlingUnit.objects.filter(district=district).order_by("sort_order").first()
+    readers = {}
+    for name, membership in (
+        ("office", {"role": Role.OFFICE, "district": district}),
+        ("handler", {"role": Role.HANDLER, "district": district, "unit": unit}),
+    ):
+        user, _ = User.objects.get_or_create(username=f"bench_list_{name}")
+        Membership.objects.get_or_create(user=user, **membership)
+        client = Client()
+        client.force_login(user)
+        readers[name] = client
+    counts = {
+        "office": Item.objects.filter(district=district).count(),
+        "handler": Item.objects.filter(pk__in=unit_items(unit.pk)).count(),
+        "open": Item.objects.filter(district=district, state__in=["handling", "following_up"]).count(),
+    }
+    return readers, counts
 
 
 def main():
-    args = built_data_set(__doc__)
-    district = District.objects.get(code="bench00")
-    unit = HandlingUnit.objects.filter(district=district).order_by("sort_order").first()
-    people = {
-        f"office of one district ({Item.objects.filter(district=district).count():,} items)": person(
-            "bench_office", role=Role.OFFICE, district=district
-        ),
-        f"handler of one unit ({Item.objects.filter(assignments__unit=unit).count():,} items)": person(
-            "bench_handler", role=Role.HANDLER, district=district, unit=unit
-        ),
-    }
-    print(f"{'':44} {'query':24} {'best':>8} {'queries':>8}")
-    for who, client in people.items():
-        for query in QUERIES:
-            times = []
-            for _ in range(args.repeat):
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get("/items/" + query)
-                    times.append(time.perf_counter() - started)
-                assert response.status_code == 200, (query, response.status_code)
-            print(f"{who:44} {query or '(default)':24} {min(times) * 1000:6.0f} ms {len(ctx.captured_queries):8}")
+    from bench_list_load import DATABASES, ensure_databases
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (at least 5)")
+    parser.add_argument("--rebuild", action="store_true", help="drop and build both databases again")
+    args = parser.parse_args()
+    if args.rounds < 5:
+        parser.error("--rounds: the figures are medians of at least 5 interleaved rounds")
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs PostgreSQL.")
+    ensure_databases(args.rebuild)
+    sides = {}
+    for label, (database, n_items) in DATABASES.items():
+        started = time.perf_counter()
+        readers, counts = prepare(database, n_items)
+        sides[label] = (database, readers, counts)
+        print(
+            f"{database}: {counts['office']:,} items in {DISTRICT} ({counts['open']:,} handled or followed up), "
+            f"{counts['handler']:,} for the handler ({time.perf_counter() - started:.0f} s)"
+        )
+    times = {(who, label): [] for who in ("office", "handler") for label in sides}
+    queries = {}
+    for _ in range(args.rounds):
+        for who, label in times:
+            database, readers, _counts = sides[label]
+            switch(database)
+            readers[who].get("/items/")  # untimed: the reconnection
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = readers[who].get("/items/")
+                times[who, label].append(time.perf_counter() - started)
+            assert response.status_code == 200 and b"bench " in response.content, (who, label, response.status_code)
+            queries[who, label] = len(ctx.captured_queries)
+    small, large = list(sides)
+    print(f"GET /items/ (first page, default filters); medians of {args.rounds} interleaved rounds")
+    header = {label: f"{label} ({sides[label][2]['office']:,} in {DISTRICT})" for label in sides}
+    print(f"{'':10}{header[small]:>30}{header[large]:>34}{'ratio':>8}  per-round ratios   queries")
+    for who in ("office", "handler"):
+        a, b = times[who, small], times[who, large]
+        ratios = sorted(y / x for x, y in zip(a, b, strict=True))
+        print(
+            f"{who:10}{median(a) * 1000:27.1f} ms{median(b) * 1000:31.1f} ms{median(b) / median(a):7.2f}×"
+            f"  {ratios[0]:.2f}–{ratios[-1]:.2f}×{queries[who, small]:8} / {queries[who, large]}"
+        )
+        items = (sides[small][2][who], sides[large][2][who])
+        print(f"{'':10}{f'({items[0]:,} items)':>30}{f'({items[1]:,} items)':>34}")
 
 
 if __name__ == "__main__":
