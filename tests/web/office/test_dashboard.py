@@ -118,7 +118,7 @@ def _clock():
 def get(client, user, query=""):
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client.get(reverse("dashboard:home") + query)
+    return client.get(reverse("dashboard:index") + query)
 
 
 def count_links(response):
@@ -253,7 +253,7 @@ def test_a_city_admin_chooses_the_district_and_the_links_keep_it(client, year, c
 
 
 def test_anonymous_users_are_sent_to_log_in(client, db):
-    response = client.get(reverse("dashboard:home"))
+    response = client.get(reverse("dashboard:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -282,12 +282,12 @@ def test_other_roles_keep_their_home_page_and_an_admin_finds_the_dashboard(clien
     client.force_login(handler)
     assert client.get(reverse("home")).status_code == 200
     client.force_login(city_admin)
-    assert f'href="{reverse("dashboard:home")}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("dashboard:index")}"' in client.get(reverse("home")).content.decode()
 
 
 def test_the_dashboard_is_in_chinese_by_default(client, year, office):
     client.force_login(office)
-    page = client.get(reverse("dashboard:home")).content.decode()
+    page = client.get(reverse("dashboard:index")).content.decode()
     assert '<html lang="zh-hans">' in page
     assert '<label for="dash-year">年度</label>' in page and "已收件" in page
 
@@ -329,7 +329,7 @@ DASHBOARD_QUERIES = 8
 def _queries(client, user, query=""):
     client.force_login(user)
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("dashboard:home") + query)
+        response = client.get(reverse("dashboard:index") + query)
     assert response.status_code == 200
     return [q["sql"] for q in ctx.captured_queries]
 
