@@ -261,9 +261,9 @@ def test_a_sent_reply_leaves_the_queue(client, sent, office):
     assert "No reply waits for the office" in page
 
 
-# session, user with the bell (2); the reader's roles (1); the paginator's count (1); the page of replies
+# The session, the user with the bell and their roles (2); the paginator's count (1); the page of replies
 # with their items, districts, units and outcomes, each with its reply due date as a subquery (1).
-QUEUE_QUERIES = 5
+QUEUE_QUERIES = 4
 
 
 def _more_awaiting(office, proposer, handler, head, co_handler, district, n):
@@ -440,9 +440,9 @@ def test_the_extension_queue_lists_pending_requests_with_the_due_date(client, pe
     assert "需市级部门配合" not in text(get(client, outsider, "extension_queue"))
 
 
-# session, user with the bell (2); the reader's roles (1); the paginator's count (1); the page of requests
+# The session, the user with the bell and their roles (2); the paginator's count (1); the page of requests
 # with their items, districts, units and requesters, each with its current due date as a subquery (1).
-EXTENSION_QUEUE_QUERIES = 5
+EXTENSION_QUEUE_QUERIES = 4
 
 
 def test_the_extension_queue_costs_the_same_queries_for_one_or_many(
