@@ -149,17 +149,27 @@ WITH conversions AS (
     ) AS f
     GROUP BY item_id
 )
-SELECT i.district_id, i.category_id, i.is_key,
-    CASE WHEN i.review = %(registered)s THEN 1 ELSE 0 END,
-    CASE WHEN i.closed_at < %(end)s THEN 1 ELSE 0 END,
-    l.replied, l.published, l.outcome, l.first_outcome, fb.praised, fb.rating, COUNT(*)
+SELECT {select}
 FROM {item} i
 LEFT JOIN leads l ON l.item_id = i.id
 LEFT JOIN feedback fb ON fb.item_id = i.id
 WHERE {items}
-GROUP BY i.district_id, i.category_id, i.is_key, 4, 5, l.replied, l.published, l.outcome, l.first_outcome,
-    fb.praised, fb.rating
+{group_by}
 """
+# An item's facts: what `_item_figures` adds up. The report groups the items by them; the
+# rollup (reports.rollup) stores them per item, from the same query restricted to the item.
+FACTS = (
+    "i.category_id",
+    "i.is_key",
+    "CASE WHEN i.review = %(registered)s THEN 1 ELSE 0 END",
+    "CASE WHEN i.closed_at < %(end)s THEN 1 ELSE 0 END",
+    "l.replied",
+    "l.published",
+    "l.outcome",
+    "l.first_outcome",
+    "fb.praised",
+    "fb.rating",
+)
 # The rating that counts (`latest_rating`): the latest round's, a rated form first, then the latest.
 _RATING = """FIRST_VALUE(rv.sort_order) OVER (
                 PARTITION BY f.item_id
@@ -168,10 +178,37 @@ _RATING = """FIRST_VALUE(rv.sort_order) OVER (
 
 
 def _item_sql(districts, year, body, kinds, end, *, ratings):
-    """`_ITEM_SQL` and its parameters for these districts and kinds."""
+    """`_ITEM_SQL` and its parameters for these districts and kinds: the items grouped by district and facts."""
+    params = {"year": year, "body": str(body)}
+
+    def placeholders(name, values):
+        params.update({f"{name}{i}": v for i, v in enumerate(values)})
+        return ", ".join(f"%({name}{i})s" for i in range(len(values)))
+
+    items = "i.district_id IN ({districts}) AND i.year = %(year)s AND i.body = %(body)s AND i.kind IN ({kinds})".format(
+        districts=placeholders("district", [d.pk for d in districts]),
+        kinds=placeholders("kind", [str(k) for k in kinds]),
+    )
+    facts = ", ".join(FACTS)
+    return facts_sql(
+        items,
+        params,
+        end,
+        ratings=ratings,
+        select=f"i.district_id, {facts}, COUNT(*)",
+        group_by=f"GROUP BY i.district_id, {', '.join(str(n) for n in range(2, len(FACTS) + 2))}",
+    )
+
+
+def facts_sql(items, params, end, *, ratings=True, select=None, group_by=""):
+    """`_ITEM_SQL` over the items `items` (a condition on `i`, its parameters in `params`), as of `end`.
+
+    By default one row per item: its id, district, year, body, kind and `FACTS`.
+    """
+    if select is None:
+        select = f"i.id, i.district_id, i.year, i.body, i.kind, {', '.join(FACTS)}"
     params = {
-        "year": year,
-        "body": str(body),
+        **params,
         "end": connection.ops.adapt_datetimefield_value(end),
         "reply": Reply.Kind.REPLY.value,
         "returned": Assignment.State.RETURNED.value,
@@ -182,11 +219,9 @@ def _item_sql(districts, year, body, kinds, end, *, ratings):
         params.update({f"{name}{i}": v for i, v in enumerate(values)})
         return ", ".join(f"%({name}{i})s" for i in range(len(values)))
 
-    items = "i.district_id IN ({districts}) AND i.year = %(year)s AND i.body = %(body)s AND i.kind IN ({kinds})".format(
-        districts=placeholders("district", [d.pk for d in districts]),
-        kinds=placeholders("kind", [str(k) for k in kinds]),
-    )
     sql = _ITEM_SQL.format(
+        select=select,
+        group_by=group_by,
         items=items,
         item=Item._meta.db_table,
         assignment=Assignment._meta.db_table,
@@ -213,7 +248,11 @@ def _item_figures(districts, year, body, kinds, end, *, ratings=True):
     sql, params = _item_sql(districts, year, body, kinds, end, ratings=ratings)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return add_up(cursor.fetchall())
+
+
+def add_up(rows):
+    """The figures of each district from rows of (district id, *FACTS, number of items), keyed by district id."""
     figures = defaultdict(Counter)
     for (
         district_id,
@@ -360,13 +399,25 @@ def _one_snapshot():
         yield
 
 
-def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1) -> dict:
-    """`annual_report` of each district, keyed by district code, in the same nine queries as one district."""
+def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1, item_figures=None) -> dict:
+    """`annual_report` of each district, keyed by district code, in the same nine queries as one district.
+
+    `item_figures` replaces `_item_figures` (same arguments, same answer): the rollup's
+    (reports.rollup) reads stored counts instead of the tables.
+    """
     with _one_snapshot():
-        return _annual_reports(districts=districts, year=year, body=body, kind=kind, as_of=as_of, precision=precision)
+        return _annual_reports(
+            districts=districts,
+            year=year,
+            body=body,
+            kind=kind,
+            as_of=as_of,
+            precision=precision,
+            item_figures=item_figures or _item_figures,
+        )
 
 
-def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
+def _annual_reports(*, districts, year, body, kind, as_of, precision, item_figures) -> dict:
     districts = list(districts)
     if not districts:
         return {}  # no report to make, and `IN ()` is not SQL everywhere
@@ -389,9 +440,9 @@ def _annual_reports(*, districts, year, body, kind, as_of, precision) -> dict:
     for c in Category.objects.filter(district__in=districts).order_by("sort_order", "name"):
         categories[c.district_id].append(c)
 
-    figures = _item_figures(districts, year, body, kinds, end)
+    figures = item_figures(districts, year, body, kinds, end)
     previous_as_of = _shift_year_back(as_of)
-    previous = _item_figures(districts, year - 1, body, kinds, end_of(previous_as_of), ratings=False)
+    previous = item_figures(districts, year - 1, body, kinds, end_of(previous_as_of), ratings=False)
     units = _units(districts, year, body, kinds)
     timeliness = _timeliness(districts, year, body, kinds, as_of, end, precision)
     return {
