@@ -253,6 +253,13 @@ class Item(models.Model):
             models.Index(fields=["district", "state"], name="item_state_idx"),
             # The lists' default order within a district and year: next due first, none last.
             models.Index(fields=["district", "year", "next_due_on", "id"], name="item_next_due_idx"),
+            # The office's dashboard counts a district and year's items by stage, overdue and key items from
+            # this index alone (an index-only scan: no visit of the rows, whatever their number).
+            models.Index(
+                fields=["district", "year", "body", "state"],
+                include=["round", "is_key", "next_due_on", "supervising_leader", "id"],
+                name="item_stage_idx",
+            ),
             # What waits on whom in a district and year (dashboards, "waits for" filters).
             models.Index(fields=["district", "year", "office_waiting_on", "office_waits_for"], name="item_waits_idx"),
             # The review's merge hints: similar titles by trigram similarity (PostgreSQL only, see 0003).

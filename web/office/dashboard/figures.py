@@ -7,6 +7,9 @@ indexed: the district and year's items (`item_report_idx`), the overdue ones thr
 next due date (`item_next_due_idx`: an item with an overdue obligation has `next_due_on` before
 today), pending extensions and replies at the office through their own indexes.
 
+Counting `*` or the state rather than ids lets PostgreSQL count from `item_stage_idx` alone (district, year, body,
+state, with round, key, next due date and leader included): an index-only scan, no row visited.
+
 The queries (`dashboard_figures`):
   1. the items of the district and year by body: counts by stage, overdue, key items;
   2. the overdue items of the body by kind of obligation;
@@ -46,7 +49,7 @@ def _stage_condition(stage) -> Q:
 
 def _count(queryset):
     """`queryset`'s number of rows as a scalar subquery: one of many counts in a single query."""
-    counted = queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(n=Count("pk")).values("n")
+    counted = queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -64,15 +67,15 @@ class Figures:
 
 def stage_counts(district, year, today):
     """Query 1: {body: counts} for the district and year, each body with items (the default body is the first)."""
-    aggregates = {stage: Count("pk", filter=_stage_condition(stage)) for stage, _label in STAGES}
+    aggregates = {stage: Count("state", filter=_stage_condition(stage)) for stage, _label in STAGES}
     rows = (
         Item.objects.filter(district=district, year=year)
         .order_by()
         .values("body")
         .annotate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
-            key=Count("pk", filter=Q(is_key=True)),
+            total=Count("*"),
+            overdue=Count("state", filter=Q(next_due_on__lt=today)),
+            key=Count("state", filter=Q(is_key=True)),
             **aggregates,
         )
     )
@@ -123,9 +126,9 @@ def key_items_by_leader(items, today):
         .order_by()
         .values("supervising_leader", "supervising_leader__full_name", "supervising_leader__username")
         .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(state=Item.State.CLOSED)),
-            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+            total=Count("*"),
+            closed=Count("state", filter=Q(state=Item.State.CLOSED)),
+            overdue=Count("state", filter=Q(next_due_on__lt=today)),
         )
     )
     leaders = [
