@@ -6,22 +6,11 @@ These functions run inside the caller's transaction; the workflow services own t
 """
 
 import datetime as dt
+import functools
 
 from django.db import transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DateField,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, DateField, F, Min, OuterRef, Subquery, Value, When
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext
 
 from deadlines import calendar
@@ -88,13 +77,8 @@ def open_obligation(
     return obligation
 
 
-def store_next_due(item_ids) -> None:
-    """Write each item's earliest open due date onto it (`Item.next_due_on`, what the lists sort on).
-
-    Called wherever an obligation opens, ends or moves, in the same transaction, so the stored
-    date is never stale; `tests/workflow/test_state_machine.py` checks it against the
-    obligations after every step.
-    """
+def earliest_open_due():
+    """An expression on Item: the earliest due date among its open obligations (None when it owes nothing)."""
     earliest = (
         Obligation.objects.open()
         .filter(item=OuterRef("pk"))
@@ -103,7 +87,18 @@ def store_next_due(item_ids) -> None:
         .annotate(first=Min("due_on"))
         .values("first")
     )
-    Item.objects.filter(pk__in=item_ids).update(next_due_on=Subquery(earliest, output_field=DateField()))
+    return Subquery(earliest, output_field=DateField())
+
+
+def store_next_due(item_ids) -> None:
+    """Write each item's earliest open due date onto it (`Item.next_due_on`, what the lists sort on).
+
+    Called wherever an obligation opens, ends or moves, in the same transaction, so the stored
+    date is never stale; `tests/workflow/test_state_machine.py` checks it against the
+    obligations after every step. (A verb stores the item's other list facts too when it ends:
+    `workflow.progress.store_list_facts`.)
+    """
+    Item.objects.filter(pk__in=item_ids).update(next_due_on=earliest_open_due())
 
 
 def _open_for(*, item, assignment=None, kinds=None, round=None):
@@ -271,27 +266,39 @@ def _rederive(obligation, *, version, now, actor):
 
 
 def with_deadlines(items, *, today: dt.date):
-    """Annotate items with `earliest_due_on`, `open_obligations`, `is_overdue` and `overdue_workdays`.
+    """Annotate items with `earliest_due_on` and `is_overdue`, and give each row read `overdue_workdays`.
 
     `earliest_due_on` is the stored `Item.next_due_on` (`store_next_due`), so sorting and filtering
-    on it use an index instead of a subquery per item. `overdue_workdays` is
-    `deadlines.calendar.overdue_workdays(earliest_due_on, today)`, the one definition of days
-    overdue that the bulletin and the reminders use too: one query for the distinct overdue dates
-    of these items (counted with the in-memory calendar), then the list itself.
+    on it use an index instead of a subquery per item; `is_overdue` compares it with `today`.
+    `overdue_workdays` is never stored (it changes every day) nor computed in SQL: each row read
+    gets `deadlines.calendar.overdue_workdays(next_due_on, today)`, the one definition of days
+    overdue that the bulletin and the reminders use too, from the in-memory calendar. So the
+    list's SQL is the same whatever the dates (no CASE per overdue date, no extra query). Rows
+    read as values (`values()`) don't have it.
     """
-    count = Obligation.objects.open().filter(item=OuterRef("pk")).order_by().values("item")
-    count = count.annotate(n=Count("pk")).values("n")
-    overdue_dates = items.filter(next_due_on__lt=today).order_by().values_list("next_due_on", flat=True).distinct()
-    workdays = [
-        When(next_due_on=day, then=Value(calendar.overdue_workdays(day, today))) for day in set(overdue_dates)
-    ]
     annotated = items.annotate(
         earliest_due_on=F("next_due_on"),
-        open_obligations=Coalesce(Subquery(count, output_field=IntegerField()), 0),
-    )
-    return annotated.annotate(
         is_overdue=Case(
             When(next_due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
-        overdue_workdays=Case(*workdays, default=Value(0), output_field=IntegerField()) if workdays else Value(0),
     )
+    if issubclass(annotated._iterable_class, ModelIterable):
+        annotated._iterable_class = _overdue_rows(today)
+    return annotated
+
+
+class _OverdueRows(ModelIterable):
+    """Model rows, each given `overdue_workdays` as of `today` from its stored next due date."""
+
+    today = None
+
+    def __iter__(self):
+        for item in super().__iter__():
+            due = item.next_due_on
+            item.overdue_workdays = 0 if due is None else calendar.overdue_workdays(due, self.today)
+            yield item
+
+
+@functools.lru_cache(maxsize=16)
+def _overdue_rows(today):
+    return type("OverdueRows", (_OverdueRows,), {"today": today})

@@ -14,10 +14,15 @@ from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
 
-from .access import DISTRICT_ROLES, REPLY_HOLDERS, is_admin
+from .access import DISTRICT_ROLES, is_admin
 from .errors import item_not_found
-from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Obligation, Reply
+from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Reply
 from .obligations import with_deadlines
+from .progress import APPROVAL_STEPS as APPROVAL_STEPS
+from .progress import as_read
+from .progress import awaits_reassignment as awaits_reassignment
+from .progress import closing_report_due as closing_report_due
+from .progress import reply_awaits as reply_awaits
 
 
 def unit_items(unit_id):
@@ -81,105 +86,45 @@ def _scoped(user):
     return Item.objects.none() if scope is None else Item.objects.filter(scope)
 
 
-# What an item in the workflow waits for, and on whom, in order of precedence.
-_HANDLING = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
+def draft_readers(user) -> dict:
+    """Whose replies in their approval chain `user` sees, as `progress.as_read` takes it (as `reply_scope`).
 
-
-# What an item waits for while a reply is at each step of its approval chain (on the step's holder).
-APPROVAL_STEPS = {
-    Reply.State.AWAITING_HEAD: "head_approval",
-    Reply.State.AWAITING_LEADER: "leader_signoff",
-    Reply.State.AWAITING_OFFICE: "office_review",
-}
-
-
-def reply_awaits(replies, *steps) -> Q:
-    """A filter on Item: one of `replies` of the item's current round is at one of the approval `steps`."""
-    waiting = replies.filter(assignment__item=OuterRef("pk"), round=OuterRef("round"), state__in=steps)
-    return _HANDLING & Q(Exists(waiting))
-
-
-def awaits_reassignment() -> Q:
-    """A filter on Item: a returned assignment the office has not handed on yet, while the item is handled.
-
-    Only while handled (as `assignment.awaiting_reassignment`): the office can no longer reassign once
-    the item is replied.
+    Every one for an admin; the district's for its office staff and leaders; a unit's own for its
+    handlers and head; none for a proposer or the public.
     """
-    returned = Assignment.objects.filter(Assignment.AWAITING_REASSIGNMENT, item=OuterRef("pk"))
-    return Q(state=Item.State.HANDLING) & Q(Exists(returned))
+    if not user.is_authenticated:
+        return {}
+    if is_admin(user):
+        return {"everything": True}
+    memberships = active_memberships(user)
+    return {
+        "district_ids": {m.district_id for m in memberships if _district_role(m)},
+        "unit_ids": {m.unit_id for m in memberships if m.role in UNIT_ROLES},
+    }
 
 
-def closing_report_due(assignments=None) -> Q:
-    """A filter on Item: followed up, and a lead unit may send its closing report now.
+def annotate_progress(items, *, today, user):
+    """Add stage, waits_for, waiting_on (as `user` may read them) and the deadline figures.
 
-    The rule `closing.submit_closing_report` applies (`Assignment.objects.closing_report_due`): the
-    outcome counts as resolved, or the second reply (两次答复) is sent. `assignments`: whose reports
-    count (a unit's "waiting on me" passes its own); every lead's by default.
+    All from columns of the item (`proposals.models.LIST_FACTS`, kept by the workflow), so the list
+    query runs no subquery per row: `progress.as_read` maps the stored facts for the reader.
     """
-    due = (Assignment.objects.all() if assignments is None else assignments).closing_report_due()
-    return Q(state=Item.State.FOLLOWING_UP) & Q(Exists(due.filter(item=OuterRef("pk"))))
-
-
-def _waits(replies):
-    """(condition, waits_for, waiting_on) for an item being handled or followed up, first match wins.
-
-    `replies` are those the reader may see: a draft's approval step (a leader's sign-off tells a
-    留作参考 outcome) is not told to co-units and proposers, who see "the reply" until it is sent.
-    One label per item: work going on in parallel (a returned co-unit awaiting reassignment while
-    the lead's reply is approved, two split leads at different steps) shows its first match only,
-    so "waiting on me" (`waiting.waiting_on_me`) reads each role's own facts, not this label.
-    """
-    assignments = Assignment.objects.filter(item=OuterRef("pk"))
-    return [
-        (Q(state=Item.State.RECEIVED), "review", "office"),
-        (Q(state=Item.State.REGISTERED), "assignment", "office"),
-        (Q(state=Item.State.REPLIED), "feedback", "proposer"),
-        (_HANDLING & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
-        *((reply_awaits(replies, step), APPROVAL_STEPS[step], holder) for step, holder in REPLY_HOLDERS.items()),
-        (awaits_reassignment(), "reassignment", "office"),
-        (closing_report_due(), "closing_report", "unit"),
-        (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
-        # A consultation or a co-unit's opinion is owed only while the item is handled, and an
-        # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).
-        (
-            _HANDLING & Q(Exists(Obligation.objects.open().filter(item=OuterRef("pk"), kind="consultation"))),
-            "consultation",
-            "unit",
-        ),
-        (
-            _HANDLING & Q(Exists(assignments.filter(role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES))),
-            "co_opinion",
-            "unit",
-        ),
-        (Q(state=Item.State.HANDLING), "reply", "unit"),
-    ]
-
-
-def annotate_progress(items, *, today, replies):
-    """Add stage, waits_for, waiting_on and the deadline figures, as subqueries of the one list query.
-
-    `replies`: the replies the reader may see, which decide what a reply in progress shows.
-    """
-    waits = _waits(replies)
+    waits_for, waiting_on = as_read(**draft_readers(user))
     items = items.annotate(
         stage=Case(
             When(state=Item.State.HANDLING, round__gt=1, then=Value("rehandling")),
             default=F("state"),
             output_field=CharField(),
         ),
-        waits_for=Case(
-            *(When(cond, then=Value(w)) for cond, w, _o in waits), default=Value(""), output_field=CharField()
-        ),
-        waiting_on=Case(
-            *(When(cond, then=Value(o)) for cond, _w, o in waits), default=Value(""), output_field=CharField()
-        ),
+        waits_for=waits_for,
+        waiting_on=waiting_on,
     )
     return with_deadlines(items, today=today)
 
 
 def visible_items(user, *, today=None):
     """The items `user` may see, each annotated with where it stands and when it is due."""
-    return annotate_progress(_scoped(user), today=today or timezone.localdate(), replies=visible_replies(user))
+    return annotate_progress(_scoped(user), today=today or timezone.localdate(), user=user)
 
 
 def get_item_for(user, pk, *, today=None, related=()) -> Item:

@@ -1,6 +1,6 @@
 """What waits on a user: the "waiting on me or my unit" of each role, as a filter on Item.
 
-Each role's own facts, not the item's single `waiting_on` label (`selectors._waits`), which shows
+Each role's own facts, not the item's single `waiting_on` label (`progress.waits`), which shows
 one step of work going on in parallel. The item list narrows `visible_items` with it.
 """
 
@@ -16,7 +16,7 @@ from proposals.models import Item
 
 from .access import held_replies
 from .models import Assignment, Feedback, Obligation, Reply
-from .selectors import awaits_reassignment, closing_report_due, reply_awaits
+from .progress import awaits_reassignment, closing_report_due, reply_awaits
 from .services.replies import IN_APPROVAL
 
 # Obligations a reply in the approval chain answers: the reply's, and the progress report's (the second reply).

@@ -46,8 +46,6 @@ def purpose(sql):
     if re.match(r'SELECT "districts_user"', sql):
         assert "workflow_notification" in sql and "districts_membership" in sql, sql
         return "user, bell and roles"
-    if re.match(r'SELECT DISTINCT "proposals_item"."next_due_on"', sql):
-        return "overdue due dates"
     if re.match(r'SELECT DISTINCT "proposals_item"."year"', sql):
         return "years"
     if re.match(r'SELECT "proposals_item"', sql) and "COUNT(" in sql and re.search("JSONB_AGG|JSON_GROUP_ARRAY", sql):
@@ -72,7 +70,7 @@ def _get(client, url):
 # --- the item list, each role ---------------------------------------------------------------------------
 
 OVERHEAD = ["session", "user, bell and roles"]
-ITEM_LIST = [*OVERHEAD, "overdue due dates", "years", "page, counted, with lead proposers and units"]
+ITEM_LIST = [*OVERHEAD, "years", "page, counted, with lead proposers and units"]
 # Office staff and leaders also choose among their district's units.
 ITEM_LIST_WITH_UNITS = [*ITEM_LIST, "unit choices"]
 EXPECTED = {

@@ -32,6 +32,8 @@ from workflow.models import (
     RatingValue,
     Reply,
 )
+from workflow.progress import derive_list_facts, first_match, stored_list_facts, waits
+from workflow.selectors import visible_items, visible_replies
 from workflow.services import assignment as assign
 from workflow.services import (
     closing,
@@ -382,6 +384,34 @@ class Workflow(RuleBasedStateMachine):
         )
         for pk, stored in Item.objects.values_list("pk", "next_due_on"):
             assert stored == derived.get(pk), (pk, stored, derived.get(pk))
+
+    @invariant()
+    def every_items_stored_list_facts_equal_the_facts_derived_from_scratch(self):
+        """What the lists read (next due date, what it waits for and on whom, which reply sits at which
+        approval step), stored by the services and the calendar's recomputation, equals `progress.waits`
+        and the open obligations evaluated now."""
+        ids = list(Item.objects.values_list("pk", flat=True))
+        stored, derived = stored_list_facts(ids), derive_list_facts(ids)
+        for pk in ids:
+            assert stored[pk] == derived[pk], (pk, stored[pk], derived[pk])
+
+    @invariant()
+    def every_reader_reads_what_the_replies_they_see_say(self):
+        """The stored facts mapped for each reader (`progress.as_read`) equal the one definition evaluated
+        over the replies that reader may see: a co-unit, another split lead and a proposer are not told a
+        draft's approval step, the office and the unit whose reply it is are."""
+        today = self.now.date()
+        for name, user in self.actors.items():
+            if user is None:
+                continue
+            rows = {r.pk: (r.waits_for, r.waiting_on) for r in visible_items(user, today=today)}
+            conditions = waits(visible_replies(user))
+            scratch = (
+                Item.objects.filter(pk__in=rows)
+                .annotate(w=first_match(conditions, 1), o=first_match(conditions, 2))
+                .values_list("pk", "w", "o")
+            )
+            assert rows == {pk: (w, o) for pk, w, o in scratch}, name
 
     @invariant()
     def every_open_obligation_belongs_to_the_current_stage(self):

@@ -11,6 +11,7 @@ from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..events import record_event
 from ..models import Assignment, Obligation
+from ..progress import keeps_list_facts
 from . import permissions
 from .locking import lock_item, reread, today
 
@@ -40,6 +41,7 @@ def _check_units(item, units):
             )
 
 
+@keeps_list_facts
 def assign_units(*, actor, now, item, lead_units, co_units=(), split=False) -> list[Assignment]:
     """交办 a registered item: one lead unit (or several with `split`, 分办) and any co-units (会办).
 
@@ -92,6 +94,7 @@ def assign_units(*, actor, now, item, lead_units, co_units=(), split=False) -> l
     return assignments
 
 
+@keeps_list_facts
 def mark_key_item(*, actor, now, item, leader) -> Item:
     """督办: a district leader personally leads the item (领导牵头督办件)."""
     permissions.require_office(actor, item)
@@ -124,6 +127,7 @@ def _locked_assignment(actor, assignment, roles=None):
     return item, assignment
 
 
+@keeps_list_facts
 def accept_assignment(*, actor, now, assignment) -> Assignment:
     """接收: the unit takes the item on; late acceptance is allowed and shows as overdue (超期接收)."""
     with transaction.atomic():
@@ -150,6 +154,7 @@ def accept_assignment(*, actor, now, assignment) -> Assignment:
     return assignment
 
 
+@keeps_list_facts
 def return_assignment(*, actor, now, assignment, reason) -> Assignment:
     """退回: a unit that is not competent hands the item back, with a reason, within the acceptance window."""
     if not (reason or "").strip():
@@ -178,6 +183,7 @@ def return_assignment(*, actor, now, assignment, reason) -> Assignment:
     return assignment
 
 
+@keeps_list_facts
 def reassign(*, actor, now, assignment, unit) -> Assignment:
     """The office hands a returned assignment to another unit; its clocks start now."""
     with transaction.atomic():

@@ -10,6 +10,7 @@ from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..events import record_event
 from ..models import Assignment, ClosingReport, Obligation, OutcomeCategory, Reply
+from ..progress import keeps_list_facts
 from . import permissions
 from .locking import lock_item, reread, today
 
@@ -65,6 +66,7 @@ def _miss_feedback(*, actor, now, item):
     settle_after_feedback(actor=actor, now=now, item=item, reason="feedback_window_ended")
 
 
+@keeps_list_facts
 def close_item(*, actor, now, item) -> Item:
     """The office closes an item whose closing conditions hold (domain §4 step 9); says what is missing otherwise."""
     permissions.require_office(actor, item)
@@ -103,14 +105,18 @@ def expire_feedback_windows(*, now) -> int:
         .filter(kind=ObligationKind.FEEDBACK, due_on__lt=today(now), item__state=Item.State.REPLIED)
         .values_list("item_id", flat=True)
     )
-    settled = 0
-    for item_id in list(candidates):
-        with transaction.atomic():
-            item = lock_item(item_id)
-            if item.state == Item.State.REPLIED and _feedback_window_over(item, now):
-                _miss_feedback(actor=None, now=now, item=item)
-                settled += 1
-    return settled
+    return sum(_expire_feedback_window(item_id, now=now) for item_id in list(candidates))
+
+
+@keeps_list_facts
+def _expire_feedback_window(item_id, *, now) -> int:
+    """One item's own transaction: 1 if its window ended and it was settled, else 0."""
+    with transaction.atomic():
+        item = lock_item(item_id)
+        if item.state == Item.State.REPLIED and _feedback_window_over(item, now):
+            _miss_feedback(actor=None, now=now, item=item)
+            return 1
+    return 0
 
 
 CORRECTABLE_ITEM_FIELDS = {"title", "text", "category", "session", "disclosure", "submitted_on"}
@@ -125,6 +131,7 @@ def _value(v):
     return v.pk if hasattr(v, "pk") else v
 
 
+@keeps_list_facts
 def correct_item(*, actor, now, item, reason, **changes) -> Item:
     """The office corrects an item's record; the event keeps both values (nothing is overwritten silently)."""
     _require_reason(reason)
@@ -165,6 +172,7 @@ def _unpublish_replies(item):
     return [reply.pk for reply in published]
 
 
+@keeps_list_facts
 def correct_reply(*, actor, now, reply, reason, category: OutcomeCategory) -> Reply:
     """The office corrects a sent reply's current category (e.g. 答复类型不当 found after closing).
 
@@ -197,6 +205,7 @@ def correct_reply(*, actor, now, reply, reason, category: OutcomeCategory) -> Re
     return reply
 
 
+@keeps_list_facts
 def submit_closing_report(*, actor, now, assignment, text) -> ClosingReport:
     """结案报告 of a lead unit whose category stayed open; the item closes with the last one.
 

@@ -10,12 +10,14 @@ from .. import obligations
 from ..errors import WorkflowError
 from ..events import record_event
 from ..models import Assignment, Consultation
+from ..progress import keeps_list_facts
 from . import permissions
 from .locking import lock_item, reread, today
 
 OPEN_STATES = (Item.State.HANDLING, Item.State.REPLIED, Item.State.FOLLOWING_UP)
 
 
+@keeps_list_facts
 def record_consultation(
     *,
     actor,

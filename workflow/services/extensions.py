@@ -10,6 +10,7 @@ from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..events import record_event
 from ..models import Assignment, Extension, Obligation, Reply
+from ..progress import keeps_list_facts
 from . import permissions
 from .locking import lock_item, reread, today
 
@@ -23,6 +24,7 @@ def _open_reply_obligation(assignment, round):
     )
 
 
+@keeps_list_facts
 def request_extension(*, actor, now, assignment, until, reason) -> Extension:
     if not (reason or "").strip():
         raise WorkflowError(_("Say why the unit needs more time."), code="reason_missing", field="reason")
@@ -70,6 +72,7 @@ def request_extension(*, actor, now, assignment, until, reason) -> Extension:
     return extension
 
 
+@keeps_list_facts
 def decide_extension(*, actor, now, extension, grant, until=None, note="") -> Extension:
     """The office grants (possibly a shorter date) or refuses; a second decision is a Conflict."""
     with transaction.atomic():

@@ -15,6 +15,7 @@ from .. import obligations
 from ..errors import Conflict, NotAllowed, WorkflowError
 from ..events import record_event
 from ..models import Feedback, Obligation
+from ..progress import keeps_list_facts
 from . import permissions
 from .closing import settle_after_feedback
 from .locking import lock_item
@@ -37,6 +38,7 @@ def _proposer_for(actor, item, proposer, form):
     return proposer.pk, actor is not None
 
 
+@keeps_list_facts
 def record_feedback(
     *, actor, now, item, agrees, rating=None, praised=False, comment="", proposer=None, form=None
 ) -> Feedback:

@@ -14,6 +14,7 @@ from .. import obligations
 from ..errors import WorkflowError
 from ..events import record_event
 from ..models import FollowUp, Obligation, Reply
+from ..progress import keeps_list_facts
 from . import permissions
 from .closing import current_reply
 from .locking import lock_item, reread
@@ -40,6 +41,7 @@ def needs_follow_up(category):
     return category.stays_open and category.follow_up != category.FollowUp.NONE
 
 
+@keeps_list_facts
 def report_progress(*, actor, now, assignment, progress, convert_to=None, planned_on=None, reason="") -> FollowUp:
     """A progress report on an open outcome; `convert_to` moves the current category towards resolved
     (planned → solved, for reference → planned). The category at reply stays frozen.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from proposals.models import Item
 
 from ..models import Assignment, Event, Feedback, Reply
+from ..progress import store_list_facts
 
 # Past handling has dates, not times: record each act at noon, so it falls on its day in any report.
 NOON = dt.time(12)
@@ -232,7 +233,16 @@ def insert_rows(model, rows, *, now, history_user=None, history=None):
 
 
 def record_imported(*, actor, now, source, items, history):
-    """An `item.imported` event for each of `items` ((item id, row); live and past), and the rows of `history`."""
+    """An `item.imported` event for each of `items` ((item id, row); live and past), and the rows of `history`.
+
+    Then the items' list facts (`progress.store_list_facts`), in the caller's transaction: a live item
+    awaits assignment, a past one waits for what its imported rows leave open.
+    """
+    _record_imported(actor=actor, now=now, source=source, items=items, history=history)
+    store_list_facts([item_id for item_id, _row in items])
+
+
+def _record_imported(*, actor, now, source, items, history):
     actor_id = actor.pk if actor is not None else None
     past = {h.item_id for h in history}
     insert_rows(

@@ -7,10 +7,12 @@ from proposals.models import Item, ItemProposer, kind_fits_body
 
 from ..errors import NotAllowed, WorkflowError
 from ..events import record_event
+from ..progress import keeps_list_facts, note_locked
 from . import permissions
 from .locking import lock_item
 
 
+@keeps_list_facts
 def receive_item(
     *,
     actor,
@@ -71,6 +73,7 @@ def receive_item(
             if same_number.exists():  # item_number_unique: the other intake committed first
                 raise duplicate from None
             raise
+        note_locked(item.pk)  # new: its list facts are stored with it
         ItemProposer.objects.bulk_create(
             ItemProposer(item=item, proposer=p, is_lead=p == lead_proposer, sort_order=i)
             for i, p in enumerate(proposers)
@@ -87,6 +90,7 @@ def _start_review(actor, item):
     return item
 
 
+@keeps_list_facts
 def register_item(*, actor, now, item) -> Item:
     """立案: the item will be handled and counted."""
     with transaction.atomic():
@@ -98,6 +102,7 @@ def register_item(*, actor, now, item) -> Item:
     return item
 
 
+@keeps_list_facts
 def reject_item(*, actor, now, item, reason) -> Item:
     """不立案, with the reason the proposer is told."""
     if not (reason or "").strip():
@@ -115,6 +120,7 @@ def reject_item(*, actor, now, item, reason) -> Item:
 MERGE_TARGET_STATES = (Item.State.RECEIVED, Item.State.REGISTERED, Item.State.HANDLING)
 
 
+@keeps_list_facts
 def merge_item(*, actor, now, item, into) -> Item:
     """并案: the item is handled as part of `into`; its proposers receive that reply and rate it."""
     if into.pk == item.pk:

@@ -9,13 +9,17 @@ from django.utils import timezone
 from proposals.models import Item
 
 from ..errors import item_not_found
+from ..progress import note_locked
 
 
 def lock_item(pk) -> Item:
+    """The item, locked; the verb holding it stores its list facts when it ends (`progress.keeps_list_facts`)."""
     try:
-        return Item.objects.select_for_update().get(pk=pk)
+        item = Item.objects.select_for_update().get(pk=pk)
     except Item.DoesNotExist:
         raise item_not_found() from None
+    note_locked(item.pk)
+    return item
 
 
 def reread(obj):

@@ -10,6 +10,7 @@ from .. import obligations
 from ..errors import Conflict, WorkflowError
 from ..events import record_event
 from ..models import Assignment, CoUnitOpinion
+from ..progress import keeps_list_facts
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import close_item_now
@@ -46,6 +47,7 @@ def _after_opinion(*, actor, now, item, assignment):
         close_item_now(actor=actor, now=now, item=item, reason="city_co_opinions")
 
 
+@keeps_list_facts
 def submit_opinion(*, actor, now, assignment, text, attachments=()) -> CoUnitOpinion:
     if not (text or "").strip():
         raise WorkflowError(_("Write the unit's opinion."), code="text_missing", field="text")
@@ -67,6 +69,7 @@ def submit_opinion(*, actor, now, assignment, text, attachments=()) -> CoUnitOpi
     return opinion
 
 
+@keeps_list_facts
 def waive_opinion(*, actor, now, assignment, reason) -> CoUnitOpinion:
     """The office lets the lead reply go out without this co-unit's opinion."""
     if not (reason or "").strip():

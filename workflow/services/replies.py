@@ -16,6 +16,7 @@ from ..access import REPLY_HOLDERS
 from ..errors import Conflict, WorkflowError
 from ..events import record_event
 from ..models import Assignment, FollowUp, Obligation, Reply
+from ..progress import keeps_list_facts
 from . import permissions
 from .assignment import awaiting_reassignment
 from .closing import current_reply
@@ -64,6 +65,7 @@ def _check_can_draft(item, assignment, kind):
     _check_stage(item, assignment, kind)
 
 
+@keeps_list_facts
 def draft_reply(*, actor, now, assignment, kind=Reply.Kind.REPLY, version=None, attachments=None, **fields) -> Reply:
     """Create the round's draft (version None) or save it over `version`, raising the version by one."""
     unknown = set(fields) - set(DRAFT_FIELDS)
@@ -144,6 +146,7 @@ def _check_complete(item, reply):
         )
 
 
+@keeps_list_facts
 def submit_reply(*, actor, now, reply, version=None) -> Reply:
     """The handler submits the draft to the unit head; `version` guards against submitting a stale view."""
     with transaction.atomic():
@@ -162,6 +165,7 @@ def submit_reply(*, actor, now, reply, version=None) -> Reply:
     return reply
 
 
+@keeps_list_facts
 def approve_reply(*, actor, now, reply) -> Reply:
     """签发 by the unit head; a category needing it goes on to the responsible district leader."""
     with transaction.atomic():
@@ -181,6 +185,7 @@ def approve_reply(*, actor, now, reply) -> Reply:
     return reply
 
 
+@keeps_list_facts
 def sign_off_reply(*, actor, now, reply) -> Reply:
     """阅批 by the district leader responsible for the unit (e.g. every 留作参考 reply)."""
     with transaction.atomic():
@@ -198,6 +203,7 @@ def sign_off_reply(*, actor, now, reply) -> Reply:
     return reply
 
 
+@keeps_list_facts
 def send_back_reply(*, actor, now, reply, reason) -> Reply:
     """Whoever holds the reply in the chain returns it to the unit's draft, saying why (e.g. 答复类型不当)."""
     if not (reason or "").strip():
@@ -237,6 +243,7 @@ def send_back_reply(*, actor, now, reply, reason) -> Reply:
     return reply
 
 
+@keeps_list_facts
 def send_reply(*, actor, now, reply) -> Reply:
     """The office sends the approved reply to the proposer; the category at reply is frozen here."""
     with transaction.atomic():
@@ -314,6 +321,7 @@ def _convert_by_second_reply(*, actor, now, item, second):
     obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=second.assignment)
 
 
+@keeps_list_facts
 def publish_reply(*, actor, now, reply, attachments=()) -> Reply:
     """公开: the office publishes a sent reply on the portal when the proposer's consent allows.
 
