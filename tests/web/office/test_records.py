@@ -528,7 +528,7 @@ def test_a_page_listing_the_sent_replies_costs_the_same_for_one_reply_or_three(
     client.force_login(office)
     client.get(url(name, one))  # the session's first write is behind us
     # The same for any number of replies (the widgets iterate their choices afresh: a second query each):
-    #   the session; the user with the bell; the office's memberships; the item where it stands;
+    #   the session; the user with the bell and the roles; the item where it stands;
     #   require_office's scope check; the body's setting; the sent replies shown; then
     #   feedback: the proposers who received the reply, the proposers and the scale's ratings offered;
     #   reply_correction: the replies and the scheme's categories offered.
@@ -539,7 +539,7 @@ def test_a_page_listing_the_sent_replies_costs_the_same_for_one_reply_or_three(
     assert response.content.decode().count("records-reply") == 3
 
 
-QUERIES = {"feedback": 11, "reply_correction": 10}
+QUERIES = {"feedback": 10, "reply_correction": 9}
 
 
 def test_a_double_submit_corrects_once(client, office, closed):
