@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # Sent with `event` (a saved workflow.models.Event) by `workflow.events.record_event`,
 # inside the transaction that recorded it (the notifications app tells people on commit).
 event_recorded = Signal()
+
+# Sent with `item_ids` (a list of item ids) by `workflow.services.history_import.record_imported`,
+# inside the import's transaction, once the items and their past handling are written (those
+# rows are inserted in bulk, without an `event_recorded` each).
+items_imported = Signal()

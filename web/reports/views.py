@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Body, District
 from proposals.models import Kind
-from reports import exports
-from reports.annual import annual_report
+from reports import exports, rollup
 from reports.bulletin import bulletin_sections, status_bulletin
 from reports.charts import PALETTE
 from reports.exports import docx as docx_export
@@ -53,7 +52,8 @@ def _scope(form):
 
 
 def _report(form, district):
-    return annual_report(district=district, **_scope(form))
+    """The report from the yearly rollup where it answers (reports.rollup), and where each year's figures came from."""
+    return rollup.annual_report(district=district, **_scope(form))
 
 
 def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
@@ -104,10 +104,11 @@ def annual(request):
     context = {"form": form, "district": district, "formats": exports.FORMATS}
     if form.is_valid():
         try:
-            report = _report(form, district)
+            report, sources = _report(form, district)
         except WorkflowError as error:
             context["error"] = error.message
         else:
+            context["report_sources"] = sources  # "rollup" or "tables" by (district id, year); for tests
             scope = _scope(form)
             stats = unit_statistics(district=district, **scope)
             unit_table = units_table(stats)
@@ -138,7 +139,7 @@ def annual_export(request, fmt):
     if fmt not in exports.FORMATS or not form.is_valid():
         raise Http404(_("No such export."))
     try:
-        report = _report(form, district)
+        report, _sources = _report(form, district)
     except WorkflowError as error:
         return _no_file(error)
     table = request.GET.get("table") or None

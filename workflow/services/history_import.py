@@ -20,6 +20,7 @@ from proposals.models import Item
 
 from ..models import Assignment, Event, Feedback, Reply
 from ..progress import store_list_facts
+from ..signals import items_imported
 
 # Past handling has dates, not times: record each act at noon, so it falls on its day in any report.
 NOON = dt.time(12)
@@ -235,11 +236,12 @@ def insert_rows(model, rows, *, now, history_user=None, history=None):
 def record_imported(*, actor, now, source, items, history):
     """An `item.imported` event for each of `items` ((item id, row); live and past), and the rows of `history`.
 
-    Then the items' list facts (`progress.store_list_facts`), in the caller's transaction: a live item
-    awaits assignment, a past one waits for what its imported rows leave open.
+    Then `items_imported` (workflow.signals), in the import's transaction: these rows are written
+    in bulk, without an `event_recorded` each.
     """
     _record_imported(actor=actor, now=now, source=source, items=items, history=history)
-    store_list_facts([item_id for item_id, _row in items])
+    store_list_facts([item_id for item_id, _row in items])  # what the lists read (workflow.progress)
+    items_imported.send(sender=Event, item_ids=[item_id for item_id, _row in items])
 
 
 def _record_imported(*, actor, now, source, items, history):
