@@ -99,7 +99,8 @@ def build(n_items):
                 SELECT d.id, y.year, 'cppcc', 'proposal', lpad(g::text, 8, '0'), 'bench ' || g, '', c.id, 'registered',
                     '', CASE WHEN g %% 20 < 19 THEN 'closed' ELSE 'following_up' END, 1, g %% 50 = 3, 'on_request',
                     CASE WHEN g %% 20 < 19 THEN make_timestamptz(y.year, 9, 1, 12, 0, 0) END, true, now(), now(),
-                    'office', 'review', 'office', 'review', '{}'::jsonb  -- the list's stored facts: the model's defaults (the report reads none of them)
+                    -- the list's stored facts: the model's defaults (the report reads none of them)
+                    'office', 'review', 'office', 'review', '{}'::jsonb
                 FROM generate_series(0, %(n)s - 1) g
                 CROSS JOIN LATERAL (SELECT 2021 + (g / 16) %% 5 AS year) y
                 JOIN bench_d d ON d.idx = g %% 16
