@@ -321,9 +321,10 @@ def test_a_bad_value_in_a_linked_filter_is_the_lists_form_error(client, year, of
 # --- queries --------------------------------------------------------------------------------------
 
 # The session and the user with the bell and their roles (2, every page); the items of the year by
-# body and stage (1); overdue items by kind (1) and by unit (1); key items by leader (1); one row of single
-# counts: replies to review, returned assignments, extensions, feedback windows ending, the district's years (1).
-DASHBOARD_QUERIES = 7
+# body and stage (1); overdue items by kind and by unit (1, a UNION ALL); key items by leader (1); one row of
+# single counts: replies to review, returned assignments, extensions, feedback windows ending, the district's
+# years (1).
+DASHBOARD_QUERIES = 6
 
 
 def _queries(client, user, query=""):
