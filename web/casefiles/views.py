@@ -54,16 +54,23 @@ def case_file_pdf(request, pk):
 @login_required
 @one_time
 def bundle_new(request):
-    """A bundle of the items the list shows with the filters it was sent (`query`: the list's query string)."""
+    """A bundle of the items the list shows with the filters it was sent (`query`: the list's query string).
+
+    With `ticked` (the list's button for its ticked rows), only the rows ticked (`items`) among them.
+    """
     if not reads_case_files(request.user):
         raise PermissionDenied(gettext("Only the district office and leaders read case files."))
     filters = ItemFilter(QueryDict(request.POST.get("query", "")), visible_items(request.user), request=request)
     if not filters.is_valid():
         return render(request, "400.html", {"detail": gettext("The list's filters are not valid.")}, status=400)
+    items = filters.qs
+    if "ticked" in request.POST:  # the list's "Case files of the ticked items": its ticked rows (`items`) only
+        ticked = [value for value in request.POST.getlist("items") if value.isdigit()]
+        if not ticked:
+            return render(request, "400.html", {"detail": gettext("Tick at least one item.")}, status=400)
+        items = items.filter(pk__in=ticked)
     try:
-        bundle = request_bundle(
-            user=request.user, items=filters.qs, language=translation.get_language(), now=timezone.now()
-        )
+        bundle = request_bundle(user=request.user, items=items, language=translation.get_language(), now=timezone.now())
     except TooMany as exc:
         return render(request, "400.html", {"detail": str(exc)}, status=400)
     return redirect("casefiles:bundle", bundle.pk)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import Body, District, HandlingUnit, Role, User
-from proposals.models import Item, Kind
+from proposals.models import Item, ItemProposer, Kind
 from workflow.access import district_ids, is_admin
 from workflow.models import Extension, Obligation, Reply
 from workflow.selectors import awaits_reassignment, reply_awaits, unit_items
@@ -132,13 +132,47 @@ def _on(queryset, condition, value):
     return queryset.filter(condition) if value else queryset
 
 
+# The columns of `_facets`' rows.
+_YEAR, _SESSION, _SESSION_LABEL, _SESSION_BODY, _CATEGORY, _CATEGORY_NAME, _CATEGORY_ORDER = range(7)
+
+
+def _facets(queryset):
+    """The distinct (year, session, category) of the user's items, with the names the choices show: one query.
+
+    A district has a few sessions and a dozen categories a year, so this stays a few hundred rows at most.
+    """
+    return list(
+        queryset.order_by("-year").values_list(
+            "year", "session_id", "session__label", "session__body", "category_id", "category__name",
+            "category__sort_order",
+        ).distinct()
+    )  # fmt: skip
+
+
+def _session_choices(facets):
+    bodies = dict(Body.choices)
+    sessions = {(row[_SESSION], row[_SESSION_LABEL], row[_SESSION_BODY], row[_YEAR]) for row in facets if row[_SESSION]}
+    by_year = {}
+    for pk, label, body, year in sessions:  # a session's items may carry another year: the latest names it
+        by_year[pk] = max(by_year.get(pk, (0, label, body)), (year, label, body))
+    ordered = sorted(by_year.items(), key=lambda kv: (-kv[1][0], kv[1][2], kv[1][1], kv[0]))
+    return [(str(pk), f"{label} · {bodies.get(body, body)}") for pk, (_year, label, body) in ordered]
+
+
+def _category_choices(facets):
+    categories = {(row[_CATEGORY_ORDER], row[_CATEGORY_NAME], row[_CATEGORY]) for row in facets if row[_CATEGORY]}
+    return [(str(pk), name) for _order, name, pk in sorted(categories)]
+
+
 class ItemFilter(django_filters.FilterSet):
     """Filters, search and sort of the item list, for one user.
 
     Bound to the request's query string. Without a `year` it shows the current year when the
-    user has items in it, else every year (`year=` asks for every year). The unit filter is
-    offered to office staff and leaders only, with their districts' units; "waiting on me"
-    only to roles something can wait on.
+    user has items in it, else every year (`year=` asks for every year). The year, session and
+    category choices are those of the user's own items, read in one query (`facets`). The unit
+    filter is offered to office staff and leaders only, with their districts' units; the proposer
+    search (a name, so it stays usable with hundreds of proposers and asks no query for choices)
+    to those who see whole districts; "waiting on me" only to roles something can wait on.
     """
 
     q = django_filters.CharFilter(
@@ -148,6 +182,11 @@ class ItemFilter(django_filters.FilterSet):
     body = django_filters.ChoiceFilter(label=_("Body"), choices=Body.choices, empty_label=_("All"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("All"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGES, empty_label=_("All"))
+    session = django_filters.ChoiceFilter(label=_("Session"), field_name="session_id", empty_label=_("All"))
+    category = django_filters.ChoiceFilter(label=_("Category"), field_name="category_id", empty_label=_("All"))
+    proposer = django_filters.CharFilter(
+        label=_("Proposer"), method="by_proposer", max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=HandlingUnit.objects.none(), method="handled_by", empty_label=_("All")
     )
@@ -182,7 +221,8 @@ class ItemFilter(django_filters.FilterSet):
 
     def __init__(self, data, queryset, *, request):
         user = request.user
-        self.years = list(queryset.order_by("-year").values_list("year", flat=True).distinct())
+        facets = _facets(queryset)
+        self.years = sorted({row[0] for row in facets}, reverse=True)
         data = data.copy()
         if "year" not in data:
             this_year = timezone.localdate().year
@@ -191,6 +231,8 @@ class ItemFilter(django_filters.FilterSet):
             data["sort"] = "due"
         super().__init__(data, queryset, request=request)
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in self.years]
+        self.filters["session"].extra["choices"] = _session_choices(facets)
+        self.filters["category"].extra["choices"] = _category_choices(facets)
         units = overseen_units(user)
         if units is None:
             del self.filters["unit"]
@@ -205,6 +247,8 @@ class ItemFilter(django_filters.FilterSet):
         """The dashboard's filters: for those who see whole districts, and shown only when a link set them."""
         self.today = timezone.localdate()
         districts = overseen_districts(user)
+        if districts is None:
+            del self.filters["proposer"]  # a proposer reads their own items, a unit its assigned ones
         for name in LINKED_ONLY:
             if districts is None or name not in data:
                 del self.filters[name]
@@ -220,6 +264,11 @@ class ItemFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+
+    def by_proposer(self, queryset, name, value):
+        """Items one of whose proposers (lead, co-signer or group) has `value` in their name."""
+        named = ItemProposer.objects.filter(item=OuterRef("pk"), proposer__name__icontains=value)
+        return queryset.filter(Exists(named))
 
     def handled_by(self, queryset, name, unit):
         return queryset.filter(pk__in=unit_items(unit.pk))

@@ -11,16 +11,24 @@ uncorrelated subquery run once, how many items match and how many of them are ov
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, JSONField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import JSONObject
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from casefiles.access import reads_case_files
 from districts.models import HandlingUnit, Proposer
 from districts.selectors import json_list
 from proposals.models import ItemProposer
+from workflow.access import acts_as_office
 from workflow.models import Assignment
 from workflow.selectors import visible_events, visible_items
 
@@ -125,9 +133,19 @@ def _page(items, number):
 
 @login_required
 def item_list(request):
-    """The filtered, sorted list, 50 a page; bad filter values show the form's errors (400)."""
+    """The filtered, sorted list, 50 a page; bad filter values show the form's errors (400).
+
+    Office staff tick rows to assign them at the desk or bundle their case files; the list as
+    filtered exports to Excel (`web.items.export`) and, for those who read case files, bundles.
+    """
     filters = ItemFilter(request.GET, _rows(request.user), request=request)
-    context = {"filters": filters, "has_items": bool(filters.years)}
+    context = {
+        "filters": filters,
+        "has_items": bool(filters.years),
+        # Office staff tick rows for the batch actions; they and the district's leaders bundle case files.
+        "batch": acts_as_office(request.user),
+        "case_files": reads_case_files(request.user),
+    }
     if not filters.is_valid():
         return render(request, "items/list.html", context, status=400)
     page, overdue = _page(filters.qs, _page_number(request.GET.get("page")))
@@ -135,3 +153,21 @@ def item_list(request):
     query.pop("page", None)
     context.update(page=page, overdue=overdue, rows=[_row(item) for item in page], query=query.urlencode())
     return render(request, "items/list.html", context)
+
+
+@login_required
+@require_POST
+def assign_ticked(request):
+    """The list's "Assign the ticked items": the assignment desk with the rows ticked in the list preselected.
+
+    The list's batch form posts its ticked rows here (nothing changes: no one-time token is spent, and the
+    form's tokens stay out of addresses), and this sends on only their ids, so the desk's address reads
+    `/assign/?items=1&items=2`. The desk says which of them it cannot assign.
+    """
+    if not acts_as_office(request.user):
+        raise PermissionDenied(_("Only the district office assigns items."))
+    ticked = [value for value in request.POST.getlist("items") if value.isdigit()]
+    if not ticked:
+        messages.warning(request, _("Tick at least one item to assign."))
+        return redirect(f"{reverse('items:list')}?{request.POST.get('query', '')}")
+    return redirect(f"{reverse('assigning:desk')}?{urlencode([('items', pk) for pk in dict.fromkeys(ticked)])}")
