@@ -12,17 +12,16 @@ state, with round, key, next due date and leader included): an index-only scan, 
 
 The queries (`dashboard_figures`):
   1. the items of the district and year by body: counts by stage, overdue, key items;
-  2. the overdue items of the body by kind of obligation;
-  3. the overdue items of the body by unit owing the obligation;
-  4. the body's key items by supervising leader;
-  5. one row of single counts: the office's work (replies to review, returned assignments,
+  2. the overdue items of the body by kind of obligation and by unit owing it (UNION ALL);
+  3. the body's key items by supervising leader;
+  4. one row of single counts: the office's work (replies to review, returned assignments,
      extensions to decide), feedback windows ending, and the district's first and last year.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
 
 from districts.models import Body, District
 from proposals.models import Item
@@ -89,38 +88,41 @@ def _overdue_rows(items, today):
     return overdue_obligations(today).filter(item__in=items.filter(next_due_on__lt=today).values("pk"))
 
 
-def by_kind(items, today):
-    """Query 2: [(group, label, overdue items)] in the order of `OVERDUE_KIND_CHOICES`, zeros kept."""
+def overdue_work(items, today):
+    """Query 2: overdue items by kind of obligation and by unit, the two groupings in one UNION ALL.
+
+    Returns (by kind: [(group, label, overdue items)] in the order of `OVERDUE_KIND_CHOICES`, zeros
+    kept; by unit: [(unit id, name, overdue items)] of the units owing overdue work, most first).
+    """
     group = Case(
         *(When(kind__in=kinds, then=Value(name)) for name, kinds in OVERDUE_KINDS.items()),
         output_field=CharField(),
     )
-    rows = (
+    columns = ("by", "key", "name", "sort")
+    kinds = (
         _overdue_rows(items, today)
         .order_by()
-        .annotate(group=group)
-        .values("group")
+        .annotate(by=Value("kind"), key=group, name=Value(""), sort=Value(0))
+        .values(*columns)
         .annotate(n=Count("item", distinct=True))
     )
-    counts = {row["group"]: row["n"] for row in rows}
-    return [(name, label, counts.get(name, 0)) for name, label in OVERDUE_KIND_CHOICES]
-
-
-def by_unit(items, today):
-    """Query 3: [(unit id, name, overdue items)] of the units owing overdue work, most first."""
-    rows = (
+    units = (
         _overdue_rows(items, today)
         .filter(unit__isnull=False)
         .order_by()
-        .values("unit", "unit__name", "unit__sort_order")
+        .annotate(by=Value("unit"), key=Cast("unit_id", CharField()), name=F("unit__name"), sort=F("unit__sort_order"))
+        .values(*columns)
         .annotate(n=Count("item", distinct=True))
     )
-    rows = sorted(rows, key=lambda r: (-r["n"], r["unit__sort_order"], r["unit__name"]))
-    return [(r["unit"], r["unit__name"], r["n"]) for r in rows]
+    rows = list(kinds.union(units, all=True))
+    counts = {row["key"]: row["n"] for row in rows if row["by"] == "kind"}
+    by_kind = [(name, label, counts.get(name, 0)) for name, label in OVERDUE_KIND_CHOICES]
+    owing = sorted((r for r in rows if r["by"] == "unit"), key=lambda r: (-r["n"], r["sort"], r["name"]))
+    return by_kind, [(int(r["key"]), r["name"], r["n"]) for r in owing]
 
 
 def key_items_by_leader(items, today):
-    """Query 4: the key items by supervising leader (None: no leader named), with how many are closed and overdue."""
+    """Query 3: the key items by supervising leader (None: no leader named), with how many are closed and overdue."""
     rows = (
         items.filter(is_key=True)
         .order_by()
@@ -145,7 +147,7 @@ def key_items_by_leader(items, today):
 
 
 def single_counts(district, items, today):
-    """Query 5: one row of counts: the office's work, feedback windows ending, the district's years."""
+    """Query 4: one row of counts: the office's work, feedback windows ending, the district's years."""
     years = Item.objects.filter(district=OuterRef("pk")).order_by()
     counts = {name: _count(items.filter(condition())) for name, condition in AWAITS_OFFICE.items()}
     return (
@@ -163,14 +165,15 @@ def single_counts(district, items, today):
 
 
 def dashboard_figures(district, year, body, today, bodies=None) -> Figures:
-    """Every figure of the dashboard for `district`, `year` and `body` (five queries; four if `bodies` is given)."""
+    """Every figure of the dashboard for `district`, `year` and `body` (four queries; three if `bodies` is given)."""
     bodies = stage_counts(district, year, today) if bodies is None else bodies
     items = Item.objects.filter(district=district, year=year, body=body)
     single = single_counts(district, items, today)
+    by_kind, by_unit = overdue_work(items, today)
     return Figures(
         bodies=bodies,
-        by_kind=by_kind(items, today),
-        by_unit=by_unit(items, today),
+        by_kind=by_kind,
+        by_unit=by_unit,
         leaders=key_items_by_leader(items, today),
         office={name: single[name] for name in AWAITS_OFFICE},
         feedback_ending=single["feedback_ending"],
