@@ -305,6 +305,11 @@ def _convert_by_second_reply(*, actor, now, item, second):
             reported_by=actor,
             reported_at=now,
         )
+        before = original.category.code
+        original.category = second.category
+        original.planned_on = second.planned_on
+        original.save(update_fields=["category", "planned_on"])
+        # After the save: receivers of the event (the report's rollup) read the converted category.
         record_event(
             item=item,
             action="reply.converted",
@@ -312,12 +317,9 @@ def _convert_by_second_reply(*, actor, now, item, second):
             now=now,
             assignment=second.assignment,
             reply=original.pk,
-            before=original.category.code,
+            before=before,
             after=second.category.code,
         )
-        original.category = second.category
-        original.planned_on = second.planned_on
-        original.save(update_fields=["category", "planned_on"])
     obligations.fulfil_obligations(item=item, kinds=[ObligationKind.FOLLOW_UP], now=now, assignment=second.assignment)
 
 
