@@ -4,7 +4,7 @@ Every row the list's filters match, not only a page, with the columns the page s
 session, the due date and the working days overdue; the header in the reader's language. The rows
 come from the list's own query (`listing._rows`, narrowed by `ItemFilter`) read in chunks, so an
 export costs the same queries for 3 items or 20,000: the request's overhead, the filter's choices,
-the overdue due dates, and the rows, whose first one says how many match (`listing._counts`). A
+and the rows, whose first one says how many match (`listing._counts`). A
 list longer than `MAX_ROWS` is refused with a message saying so before anything is written.
 
 Text cells are written as strings, never formulas (`reports.exports.xlsx._text`): a title typed or

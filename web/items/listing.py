@@ -3,8 +3,8 @@
 Rows are `visible_items(user)` (the one definition of visibility, already annotated with stage,
 what the item waits for and on whom, and its deadlines), narrowed by `ItemFilter`. A page costs
 the same queries whatever its size and however many items there are (tests/web/test_list_queries.py):
-the session; the user with the bell's count and their roles; the overdue due dates
-(`with_deadlines`); the years of the year filter; the unit filter's choices (office and leaders);
+the session; the user with the bell's count and their roles; the years (and sessions and
+categories) of the filters; the unit filter's choices (office and leaders);
 and one query for the page: its rows with their category, lead proposers and lead units (JSON
 subqueries PostgreSQL evaluates for the page's rows only, after the sort and the limit) and, in an
 uncorrelated subquery run once, how many items match and how many of them are overdue.
