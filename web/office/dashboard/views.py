@@ -128,6 +128,18 @@ def dashboard(request):
     figures = dashboard_figures(district, year, body, today, bodies=bodies)
     body_counts = bodies.get(body, {})
     base = {"district": district.pk, "year": year, "body": body}
+    # The other body's items waiting at intake, named with a link: a clerk shown one body would
+    # otherwise see zeros while the other's items wait (from query 1, no query of its own).
+    elsewhere = [
+        {
+            "label": Body(other).label,
+            "received": counts.get("received", 0),
+            "registered": counts.get("registered", 0),
+            "url": f"{reverse('dashboard:index')}?{urlencode({'district': district.pk, 'year': year, 'body': other})}",
+        }
+        for other, counts in bodies.items()
+        if other != body and counts.get("received", 0) + counts.get("registered", 0)
+    ]
     first = min(y for y in (figures.first_year, today.year, year) if y is not None)
     last = max(y for y in (figures.last_year, today.year, year) if y is not None)
     context.update(
@@ -137,6 +149,7 @@ def dashboard(request):
         body_label=Body(body).label,
         years=range(last, first - 1, -1),
         bodies=Body.choices,
+        elsewhere=elsewhere,
         total=body_counts.get("total", 0),
         total_url=_link(base),
         overdue=body_counts.get("overdue", 0),
