@@ -123,7 +123,7 @@ def _registered(stage, item, now):
 
 # (title, where the item stops: None for received only), in number order from 0901.
 WORK: list[tuple[str, Callable | None]] = [
-    ("关于在社区食堂推广老年助餐服务的建议", None),  # to review
+    ("关于加强社区老年人助餐服务的建议", None),  # to review: a rewording of a seeded title, a merge hint
     ("关于加强校园周边交通安全管理的建议", None),  # to review
     ("关于增设新能源汽车公共充电桩的建议", _registered),  # to assign
     ("关于推进老旧小区加装电梯的建议", _registered),  # to assign
