@@ -1,9 +1,9 @@
 """The filters of the item list (`/items/`): they narrow what `visible_items` gives, never widen it.
 
 Each filter reads the annotations of `workflow.selectors.annotate_progress` (stage, is_overdue,
-earliest_due_on: columns the workflow keeps on the item), so the list and the item page agree on where an item stands; "waiting on me"
-reads each role's own facts (`workflow.waiting.waiting_on_me`). A bad
-value is a form error shown on the page, not an exception.
+earliest_due_on: columns the workflow keeps on the item), so the list and the item page agree on
+where an item stands; "waiting on me" reads each role's own facts (`workflow.waiting.waiting_on_me`).
+A bad value is a form error shown on the page, not an exception.
 """
 
 import datetime as dt

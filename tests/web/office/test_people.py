@@ -187,7 +187,8 @@ def test_other_roles_may_not_keep_units_and_people(client, request, who):
 
 
 def test_a_second_click_adds_the_unit_once(as_office, district):
-    data = {"district": district.pk, "name": "区民政局", "kind": "bureau", "sort_order": 1, "submit_token": str(uuid.uuid4())}
+    token = str(uuid.uuid4())
+    data = {"district": district.pk, "name": "区民政局", "kind": "bureau", "sort_order": 1, "submit_token": token}
     first = as_office.post(reverse("people:unit_new"), data)
     second = as_office.post(reverse("people:unit_new"), data)
     assert (first.status_code, second.status_code) == (302, 302)
