@@ -110,7 +110,7 @@ def receive_submit(request):
 @login_required
 @require_GET
 def number_field(request):
-    """The number field again for the chosen district, year, body and kind (htmx).
+    """The number field's contents again for the chosen district, year, body and kind (htmx).
 
     The suggestion replaces the number only while the clerk has not changed it (it still equals
     the previous suggestion, or is empty).
