@@ -20,6 +20,10 @@ urlpatterns = [
     path("", include("web.office.records.urls")),
     path("office/", include("web.office.people.urls")),
     path("", include("web.casefiles.urls")),
+    path("units/", include("web.units.inbox.urls")),
+    path("", include("web.units.handling.urls")),
+    path("", include("web.units.replies.urls")),
+    path("", include("web.units.approvals.urls")),
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
     path("reports/", include("web.reports.urls")),

@@ -16,6 +16,9 @@ PROVIDERS: tuple[str, ...] = (
     "web.office.assigning.panel.offers",
     "web.office.records.offers.offers",
     "web.office.decisions.acts.offers",
+    "web.units.handling.panel.offers",
+    "web.units.replies.panel.offers",
+    "web.units.approvals.panel.offers",
     "web.casefiles.panel.offers",
 )
 

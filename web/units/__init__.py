@@ -1,0 +1,1 @@
+"""The handling units' workspace: handlers, unit heads and district leaders (docs/units.md)."""
