@@ -1,7 +1,9 @@
-"""Notices set off by timeline events: a reply arrived, or one side of an item's conversation wrote.
+"""Notices set off by timeline events: a reply arrived, one side of an item's conversation wrote, or the
+supervising leader gave an instruction (批示) on a key item.
 
 The proposers hear of a sent reply and of a unit's message; a unit's handlers hear of a
-proposer's message. The author of a message is never told of it.
+proposer's message; the handlers and heads of every unit still on a key item hear of its
+leader's instruction. The author of a message or an instruction is never told of it.
 
 `schedule_event_notices` receives every event recorded (`workflow.signals.event_recorded`,
 connected in `NotificationsConfig.ready`); it does nothing for actions nobody is told about,
@@ -17,13 +19,13 @@ from django.utils import timezone
 
 from districts.models import Membership, Role
 from workflow import access
-from workflow.models import Event
+from workflow.models import Assignment, Event
 
 from .models import NotificationKind
 from .ratings import SETTLING_ACTIONS, awaiting_rating, settle_rating_notices
 from .recording import Notice, record
 
-NOTIFIED_ACTIONS = ("reply.sent", "message.sent")
+NOTIFIED_ACTIONS = ("reply.sent", "message.sent", "instruction.given")
 
 
 def schedule_event_notices(sender=None, *, event, **kwargs):
@@ -37,13 +39,13 @@ def schedule_event_notices(sender=None, *, event, **kwargs):
 def notify_event(event_id, *, now=None):
     """Record the notices of one event (safe to call twice: the second records nothing)."""
     now = now or timezone.now()
-    event = Event.objects.select_related("item", "assignment__unit").get(pk=event_id)
+    event = Event.objects.select_related("item", "assignment__unit", "actor").get(pk=event_id)
     if event.action not in NOTIFIED_ACTIONS or event.item.is_imported:
         return 0
     kind, recipients = _audience(event)
     if kind == NotificationKind.REPLY_ARRIVED:
         recipients = awaiting_rating(event, recipients)
-    params = {"unit": event.assignment.unit.name} if event.assignment else {}
+    params = _params(event)
     with transaction.atomic():
         return record(
             [
@@ -62,8 +64,19 @@ def notify_event(event_id, *, now=None):
         )
 
 
+def _params(event):
+    """What the notice's words need (`texts`): the unit of a unit's event, an instruction's leader and text."""
+    if event.action == "instruction.given":
+        return {"leader": str(event.actor or ""), "text": event.data.get("text", "")}
+    return {"unit": event.assignment.unit.name} if event.assignment else {}
+
+
 def _audience(event):
-    """(kind, user ids): a reply or a unit's message goes to the proposers, a proposer's message to the unit."""
+    """(kind, user ids): a reply or a unit's message goes to the proposers, a proposer's message to the unit,
+    a leader's instruction to the handlers and heads of the item's units.
+    """
+    if event.action == "instruction.given":
+        return NotificationKind.LEADER_INSTRUCTION, item_unit_users(event.item_id)
     if event.action == "message.sent" and event.data.get("sender") == "proposer":
         return NotificationKind.PROPOSER_MESSAGE, unit_users(event.assignment.unit_id)
     kind = NotificationKind.REPLY_ARRIVED if event.action == "reply.sent" else NotificationKind.UNIT_MESSAGE
@@ -73,6 +86,18 @@ def _audience(event):
 def unit_users(unit_id):
     """Ids of the unit's active handlers (办理联络员), or of its head when it has none, in one query."""
     return access.unit_people(access.people(unit_ids={unit_id}), unit_id)
+
+
+def item_unit_users(item_id):
+    """Ids of the active handlers and heads of every unit still on the item (not those that returned it)."""
+    unit_ids = set(Assignment.objects.active().filter(item_id=item_id).values_list("unit_id", flat=True))
+    found = access.people(unit_ids=unit_ids)
+    users = []
+    for unit_id in sorted(unit_ids):
+        for user_id in [*found.get((Role.HANDLER, unit_id), []), *found.get((Role.UNIT_HEAD, unit_id), [])]:
+            if user_id not in users:
+                users.append(user_id)
+    return users
 
 
 def proposer_users(item_ids):

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     REPLY_ARRIVED = "reply_arrived", _("A reply waits for your rating")
     UNIT_MESSAGE = "unit_message", _("A message from the unit")
     PROPOSER_MESSAGE = "proposer_message", _("A message from the proposer")
+    LEADER_INSTRUCTION = "leader_instruction", _("An instruction of the supervising leader")
     OFFICE_DIGEST = "office_digest", _("Daily digest of newly overdue items")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary per unit")
 

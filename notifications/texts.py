@@ -55,6 +55,10 @@ _BODIES = {
     NotificationKind.PROPOSER_MESSAGE: gettext_lazy(
         "The proposer of item %(number)s “%(title)s” sent %(unit)s a message on %(date)s. %(link)s"
     ),
+    NotificationKind.LEADER_INSTRUCTION: gettext_lazy(
+        "%(leader)s, who supervises the key item %(number)s “%(title)s”, gave an instruction on %(date)s: "
+        "%(text)s %(link)s"
+    ),
 }
 
 
@@ -88,7 +92,7 @@ def render(notification) -> Message:
         values = _values(notification)
         body = _BODIES[notification.kind] % values
         subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
-        sms_params = {key: values[key] for key in ("number", "what", "due", "days", "unit", "date")}
+        sms_params = {key: values[key] for key in ("number", "what", "due", "days", "unit", "date", "leader")}
         sms_params["title"] = values["title"][:SMS_TITLE_CHARS]
         return Message(subject, body, _sms_template(notification.kind), sms_params)
 
@@ -104,6 +108,8 @@ def _values(notification):
         "unit": obligation.unit.name if obligation and obligation.unit else notification.params.get("unit", ""),
         "days": days_overdue(notification) if notification.kind in OVERDUE_KINDS else "",
         "date": notification.due_on.isoformat(),
+        "leader": notification.params.get("leader", ""),
+        "text": notification.params.get("text", ""),
     }
     return values
 

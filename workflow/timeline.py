@@ -16,6 +16,7 @@ ACTIONS = {
     "item.merged_in": _("Item %(number)s merged into this one"),
     "item.assigned": _("Assigned to the handling units"),
     "item.key": _("Marked as a key item led by a district leader"),
+    "instruction.given": _("The supervising district leader gave an instruction: %(text)s"),
     "assignment.accepted": _("%(unit)s accepted the assignment"),
     "assignment.returned": _("%(unit)s returned the assignment: %(reason)s"),
     "assignment.reassigned": _("Reassigned to %(unit)s"),

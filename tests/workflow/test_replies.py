@@ -349,3 +349,28 @@ def test_withdrawn_consent_takes_the_published_replies_off_the_portal(consulted,
     with pytest.raises(WorkflowError) as exc:
         replies.publish_reply(actor=office, now=NOW, reply=reply)
     assert exc.value.code == "no_consent"
+
+
+def test_a_leader_asked_to_sign_off_a_reply_that_needs_no_sign_off_is_told_so(consulted, handler, head, leader):
+    """Category A skips the leader's step: the answer says so, not "already signed off" (nobody signed)."""
+    reply = draft(consulted, handler)
+    replies.submit_reply(actor=handler, now=NOW, reply=reply)
+    replies.approve_reply(actor=head, now=NOW, reply=reply)
+    with pytest.raises(WorkflowError) as exc:
+        replies.sign_off_reply(actor=leader, now=NOW, reply=reply)
+    assert not isinstance(exc.value, Conflict)
+    assert exc.value.code == "no_signoff_needed"
+    with translation.override("en"):
+        assert "needs no district leader's sign-off" in str(exc.value)
+    reply.refresh_from_db()
+    assert (reply.state, reply.leader_signed_by) == (Reply.State.AWAITING_OFFICE, None)
+
+
+def test_a_signed_off_reply_is_still_told_as_already_signed(consulted, handler, head, leader):
+    reply = draft(consulted, handler, category=category("cppcc", "C"))
+    replies.submit_reply(actor=handler, now=NOW, reply=reply)
+    replies.approve_reply(actor=head, now=NOW, reply=reply)
+    replies.sign_off_reply(actor=leader, now=NOW, reply=reply)
+    with pytest.raises(Conflict) as exc:
+        replies.sign_off_reply(actor=leader, now=NOW, reply=reply)
+    assert exc.value.code == "already_done"

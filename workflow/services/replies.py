@@ -185,12 +185,23 @@ def approve_reply(*, actor, now, reply) -> Reply:
     return reply
 
 
+def _check_needs_leader(reply):
+    """A category without the leader's step skips it: saying "already signed off" there would be untrue."""
+    if reply.category is not None and not reply.category.needs_leader_signoff:
+        raise WorkflowError(
+            _("A reply with the outcome “%(category)s” needs no district leader's sign-off; nothing to sign.")
+            % {"category": reply.category},
+            code="no_signoff_needed",
+        )
+
+
 @keeps_list_facts
 def sign_off_reply(*, actor, now, reply) -> Reply:
     """阅批 by the district leader responsible for the unit (e.g. every 留作参考 reply)."""
     with transaction.atomic():
         item, reply = _locked_reply(reply)
         permissions.require_reply_holder(actor, item, reply, Reply.State.AWAITING_LEADER)
+        _check_needs_leader(reply)
         _check_state(reply, Reply.State.AWAITING_LEADER, done_message=_("This reply has already been signed off."))
         _check_stage(item, reply.assignment, reply.kind)
         reply.leader_signed_by = actor
