@@ -29,19 +29,27 @@ def _office_waits(district_id) -> Q:
     return Q(district_id=district_id) & work
 
 
-def _unit_waits(unit_ids) -> Q:
-    """What the units owe on an item being handled or followed up, besides their head's approval of a reply.
+def owed_by_units(unit_ids):
+    """The open obligations that wait on the units themselves (on an item being handled or followed up).
 
-    An open obligation of theirs (acceptance, consultation, opinion, reply, progress report) — but
-    not a reply or a progress report whose reply is already in the approval chain: from the head on,
-    the reply waits on its approvers (`access.held_replies`). And their closing report once it is
-    due, which no obligation dates.
+    Acceptance, consultation, opinion, reply, progress report — but not a reply or a progress report
+    whose reply is already in the approval chain: from the head on, the reply waits on its approvers
+    (`access.held_replies`). One definition for "waiting on me" (`_unit_waits`) and the units' inbox.
     """
     in_approval = Reply.objects.filter(
         assignment=OuterRef("assignment"), round=OuterRef("round"), state__in=IN_APPROVAL
     )
     answered = Q(kind__in=ANSWERED_BY_A_REPLY) & Q(Exists(in_approval))
-    owed = Obligation.objects.open().filter(item=OuterRef("pk"), unit_id__in=unit_ids).exclude(answered)
+    return Obligation.objects.open().filter(unit_id__in=unit_ids).exclude(answered)
+
+
+def _unit_waits(unit_ids) -> Q:
+    """What the units owe on an item being handled or followed up, besides their head's approval of a reply.
+
+    An open obligation they owe themselves (`owed_by_units`), and their closing report once it is
+    due, which no obligation dates.
+    """
+    owed = owed_by_units(unit_ids).filter(item=OuterRef("pk"))
     handling = Q(state__in=[Item.State.HANDLING, Item.State.FOLLOWING_UP])
     return handling & Q(Exists(owed)) | closing_report_due(Assignment.objects.filter(unit_id__in=unit_ids))
 

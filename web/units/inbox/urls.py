@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The handling units' inbox, their landing page (`/units/`)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "inbox"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+]
