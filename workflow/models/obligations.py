@@ -113,6 +113,8 @@ class Obligation(models.Model):
                 condition=OPEN,
             ),
             models.Index(fields=["unit", "kind"], name="obligation_unit_idx"),
+            # A unit's inbox reads its open obligations, soonest due first, however long its history.
+            models.Index(fields=["unit", "due_on"], name="obligation_unit_open_idx", condition=OPEN),
         ]
 
     def __str__(self):
