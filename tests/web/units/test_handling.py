@@ -186,7 +186,7 @@ def test_the_handler_returns_with_the_reason(client, assigned, handler):
     client.force_login(handler)
     data = {"return-assignment": lead.pk, "return-reason": "养老服务属民政局职责"}
     response = client.post(url("return", lead.item), data)
-    assert response.status_code == 302 and response["Location"] == page_url(lead.item)
+    assert response.status_code == 302 and response["Location"] == reverse("inbox:inbox")
     returned = Assignment.objects.get(pk=lead.pk)
     assert (returned.state, returned.return_reason) == (Assignment.State.RETURNED, "养老服务属民政局职责")
     # The unit no longer holds the item: it is out of its sight.

@@ -71,6 +71,10 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = _assignments(item, Assignment.objects.filter(role=Assignment.Role.CO))
 
+    def clean_text(self):
+        """A browser sends a textarea's line breaks as CRLF: the opinion keeps LF, as typed."""
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
 
 class ExtensionForm(forms.Form):
     """A request for more time to reply, decided by the office."""

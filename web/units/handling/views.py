@@ -183,6 +183,15 @@ def _returned_message(assignment):
     }
 
 
+def _after_return(item, mine, returned):
+    """The item page while another of the user's units still holds the item, else the unit's inbox: the item is
+    out of the unit's sight once returned.
+    """
+    if any(a.pk != returned.pk for a in mine):
+        return _item_url(item)
+    return reverse("inbox:inbox")
+
+
 @unit_act
 def return_(request, item, mine):
     accept_form = forms.AnswerForm(item=item, prefix="accept")
@@ -197,9 +206,12 @@ def return_(request, item, mine):
                 actor=request.user, now=timezone.now(), assignment=data["assignment"], reason=data["reason"]
             )
 
-        response, status = _done(request, item, return_form, call, _returned_message)
-        if response:
-            return response
+        outcome = perform(
+            request, return_form, call, then=lambda done: _after_return(item, mine, done), message=_returned_message
+        )
+        if outcome.response:
+            return outcome.response
+        status = outcome.status
     return _answer_page(request, item, mine, accept_form, return_form, status=status)
 
 
