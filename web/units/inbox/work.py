@@ -72,7 +72,8 @@ class Group:
 
 
 def _drafts():
-    return Reply.objects.filter(assignment=OuterRef("assignment"), round=OuterRef("round"), state=Reply.State.DRAFT)
+    drafts = Reply.objects.filter(assignment=OuterRef("assignment"), round=OuterRef("round"), state=Reply.State.DRAFT)
+    return drafts.order_by("kind")  # not the default order, which joins the assignment, item and district
 
 
 def _sent_back():
@@ -110,7 +111,10 @@ def unit_rows(unit_id, today, *, head):
     """The unit's closing reports due, and (for its head) its replies awaiting the head: one query.
 
     A reply awaiting the head is dated by the open obligation it answers (the reply's or the
-    progress report's deadline of its round); a closing report has no date.
+    progress report's deadline of its round); a closing report has no date. Only the assignments
+    the unit still works on (pending or accepted: `Assignment.OPEN_STATES`, the (unit, state)
+    index), so the query reads the unit's open work, not its history; an imported item still
+    followed up (its assignment imported as done) offers its closing report on the item page only.
     """
     closing = Exists(Assignment.objects.closing_report_due().filter(pk=OuterRef("pk")))
     wanted = Q(closing, item__state=Item.State.FOLLOWING_UP)
@@ -128,7 +132,7 @@ def unit_rows(unit_id, today, *, head):
         )
         wanted |= Q(Exists(awaiting))
     found = (
-        Assignment.objects.filter(unit_id=unit_id, item__state__in=HANDLING_STATES)
+        Assignment.objects.filter(unit_id=unit_id, state__in=Assignment.OPEN_STATES, item__state__in=HANDLING_STATES)
         .filter(wanted)
         .select_related("item")
         .annotate(**annotations)
