@@ -109,6 +109,12 @@ def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is
     assert (consultation.on_behalf, consultation.form.original_name) == (False, "面商记录.pdf")
     shoot(page, "item-after-consultation")
 
+    # More time to reply: the page shows the due date and the earlier requests (none yet).
+    act(page, item, "extension")
+    assert "2026-06-02" in page.locator("#handling-due-heading + ul").inner_text()
+    shoot(page, "extension")
+    page.goto(f"{server.url}/items/{item.pk}/")
+
     # The co-unit's handler accepts its part and sends its opinion to the lead unit, with a file.
     co_context, co_page = logged_in(browser, server, "co_handler")
     co_page.goto(f"{server.url}/items/{item.pk}/")

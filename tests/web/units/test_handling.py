@@ -306,6 +306,14 @@ def test_the_co_unit_sends_its_opinion_with_files(client, accepted, co_handler):
     assert response.status_code == 409 and errors(response) == ["This unit's opinion is already in."]
 
 
+def test_a_long_opinion_of_paragraphs_survives_unchanged(client, accepted, co_handler):
+    _lead, co = accepted
+    paragraphs = ["　　" + "同意主办单位意见，建议分两期建设社区养老服务点。" * 40 for _ in range(5)]
+    client.force_login(co_handler)
+    client.post(url("opinion", co.item), {"assignment": co.pk, "text": "\r\n\r\n".join(paragraphs)})
+    assert CoUnitOpinion.objects.get().text == "\n\n".join(paragraphs)
+
+
 def test_an_opinion_needs_its_text_and_a_bad_file_is_refused(client, accepted, co_handler):
     _lead, co = accepted
     client.force_login(co_handler)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from web.office.intake.forms import MultipleFileField
 from web.office.records.forms import AssignmentChoiceField, DateInput
+from web.units.replies.forms import LongText
 from workflow.models import Assignment
 
 
@@ -60,7 +61,7 @@ class OpinionForm(forms.Form):
     assignment = AssignmentChoiceField(
         label=_("Co-handling unit"), queryset=Assignment.objects.none(), empty_label=None
     )
-    text = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    text = LongText(label=_("Opinion"), rows=8)  # paragraphs kept as typed, LF line breaks
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
@@ -70,10 +71,6 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = _assignments(item, Assignment.objects.filter(role=Assignment.Role.CO))
-
-    def clean_text(self):
-        """A browser sends a textarea's line breaks as CRLF: the opinion keeps LF, as typed."""
-        return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
 class ExtensionForm(forms.Form):

@@ -50,6 +50,7 @@ def offers(user, item, assignments) -> list[Act]:
     if handling and any(a.role == Assignment.Role.CO for a in accepted):
         # What the item waits for from a co-unit that accepted: its opinion is owed until it is sent.
         acts.append(Act(_("Send the co-unit opinion"), _url("opinion", item), primary=True))
-    if handling and any(not _replied(a, item) for a in leads):
+    # Only the first reply's deadline is extended (a re-handling round has its own month).
+    if handling and item.round == 1 and any(not _replied(a, item) for a in leads):
         acts.append(Act(_("Ask for more time to reply"), _url("extension", item)))
     return acts
