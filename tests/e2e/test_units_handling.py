@@ -111,7 +111,7 @@ def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is
 
     # More time to reply: the page shows the due date and the earlier requests (none yet).
     act(page, item, "extension")
-    assert "2026-06-02" in page.locator("#handling-due-heading + ul").inner_text()
+    assert "2026-06-02" in page.locator("#handling-due-heading + ul").inner_text()  # passed: said so
     shoot(page, "extension")
     page.goto(f"{server.url}/items/{item.pk}/")
 

@@ -361,6 +361,16 @@ def test_the_handler_asks_for_more_time_and_sees_the_offices_decisions(client, a
     assert errors(response) == ["An extension request is already awaiting the office's decision."]
 
 
+def test_after_the_reply_was_due_the_page_says_it_is_too_late(client, accepted, handler, clock):
+    lead, _co = accepted
+    clock.move_to(dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    client.force_login(handler)
+    page = client.get(url("extension", lead.item)).content.decode()
+    assert "the reply was due on 2026-06-02: an extension can only be asked for before the reply is due." in page
+    response = client.post(url("extension", lead.item), {"assignment": lead.pk, "until": "2026-08-01", "reason": "x"})
+    assert errors(response) == ["An extension must be requested before the reply is due (2026-06-02)."]
+
+
 def test_an_extension_needs_its_reason_and_a_date_in_range(client, accepted, handler):
     lead, _co = accepted
     client.force_login(handler)

@@ -358,6 +358,7 @@ def _extension_page(request, item, form, leads, *, status=200):
         "waits_for": WAITS_FOR.get(getattr(item, "waits_for", None), ""),
         "form": form,
         "deadlines": _deadlines(item, leads),
+        "today": today(timezone.now()),
         "requests": list(requests),
     }
     return render(request, "units/handling/extension.html", context, status=status)
