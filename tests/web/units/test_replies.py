@@ -235,10 +235,14 @@ def test_submitting_names_the_co_units_still_missing(client, handler, assigned):
 
 def test_a_planned_outcome_needs_its_date_beside_the_field(client, handler, ready):
     client.force_login(handler)
-    response = client.post(url(ready), draft_data(action="submit", category=category("B").pk))
+    client.post(url(ready), draft_data())
+    response = client.post(url(ready), draft_data(action="submit", category=category("B").pk, version=1))
     assert response.status_code == 400
+    assert [last.version for _first, last in response.context["versions"]] == [1]  # the refused save is undone
+    response = client.post(url(ready), draft_data(action="submit", category=category("B").pk, version=1))
     assert errors(response, "planned_on") == ["The category “列入计划拟解决” needs a planned completion date."]
-    response = client.post(url(ready), draft_data(action="submit", category=category("B").pk, planned_on="2026-12-31"))
+    data = draft_data(action="submit", category=category("B").pk, planned_on="2026-12-31", version=1)
+    response = client.post(url(ready), data)
     assert response.status_code == 302
     assert Reply.objects.get().planned_on == dt.date(2026, 12, 31)
 

@@ -16,6 +16,7 @@ another district's is "not found" (404), a co-unit or another role is refused (4
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -209,27 +210,31 @@ def _reply(request, item, assignment, kind):
     submitting = request.POST.get("action") == forms.ReplyForm.SUBMIT
 
     def call(data):
-        uploads = [
-            store_attachment(item=item, uploaded_file=f, purpose=Attachment.Purpose.REPLY, uploaded_by=request.user)
-            for f in data["files"]
-        ]
+        uploads = []
         try:
-            saved = draft_reply(
-                actor=request.user,
-                now=_now(),
-                assignment=assignment,
-                kind=kind,
-                version=data["version"],
-                attachments=[*data.get("keep", ()), *uploads],
-                **{name: data[name] for name in ("text", "category", "planned_on", "reason", "signer")},
-            )
-            return (
-                submit_reply(actor=request.user, now=_now(), reply=saved, version=saved.version)
-                if submitting
-                else saved
-            )
+            # A refusal undoes the stored files and the save (of a refused submission) before the page shows
+            # again, not only when `one_time` ends the request.
+            with transaction.atomic():
+                for upload in data["files"]:
+                    uploads.append(
+                        store_attachment(
+                            item=item, uploaded_file=upload, purpose=Attachment.Purpose.REPLY, uploaded_by=request.user
+                        )
+                    )
+                saved = draft_reply(
+                    actor=request.user,
+                    now=_now(),
+                    assignment=assignment,
+                    kind=kind,
+                    version=data["version"],
+                    attachments=[*data.get("keep", ()), *uploads],
+                    **{name: data[name] for name in ("text", "category", "planned_on", "reason", "signer")},
+                )
+                if submitting:
+                    saved = submit_reply(actor=request.user, now=_now(), reply=saved, version=saved.version)
+                return saved
         except WorkflowError:
-            for upload in uploads:  # the rows roll back with the act (`one_time`); the stored files go too
+            for upload in uploads:
                 upload.file.delete(save=False)
             raise
 
