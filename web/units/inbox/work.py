@@ -83,12 +83,21 @@ def _sent_back():
     ).order_by("-at", "-pk")
 
 
+def _after_acceptance(obligation):
+    """Owed on an assignment not accepted yet, but not its acceptance: what comes next is to accept or return it."""
+    pending = obligation.assignment is not None and obligation.assignment.state == Assignment.State.PENDING
+    return pending and obligation.kind != ObligationKind.ACCEPTANCE
+
+
 def owed_rows(unit_id, today):
-    """The unit's own work on items handled or followed up, soonest due first: one query."""
+    """The unit's own work on items handled or followed up, soonest due first: one query.
+
+    An assignment not accepted yet shows its acceptance only: its reply's row comes once accepted.
+    """
     owed = (
         owed_by_units([unit_id])
         .filter(item__state__in=HANDLING_STATES)
-        .select_related("item")
+        .select_related("item", "assignment")
         .annotate(
             draft=Subquery(_drafts().values("pk")[:1]),
             back_reply=Subquery(_sent_back().values("data__reply")[:1]),
@@ -98,6 +107,8 @@ def owed_rows(unit_id, today):
     )
     rows = []
     for obligation in owed:
+        if _after_acceptance(obligation):
+            continue
         revise = obligation.draft is not None and obligation.back_reply == obligation.draft
         reason = (obligation.back_reason or "") if revise else ""
         if len(reason) > REASON_CHARS:
@@ -150,8 +161,11 @@ def unit_rows(unit_id, today, *, head):
 
 
 def inbox(unit_id, today, *, head):
-    """The unit's groups, each soonest due first (undated last): every act, empty ones too but the head's."""
-    groups = {act: Group(act, label) for act, label in ACTS.items() if head or act != "approval"}
+    """The unit's groups, each soonest due first (undated last): every act, empty ones too; a head's approvals first."""
+    # A head's own work first: the replies waiting for their approval.
+    acts = [("approval", ACTS["approval"])] if head else []
+    acts += [(act, label) for act, label in ACTS.items() if act != "approval"]
+    groups = {act: Group(act, label) for act, label in acts}
     for act, row in [*owed_rows(unit_id, today), *unit_rows(unit_id, today, head=head)]:
         if act in groups:
             groups[act].rows.append(row)
