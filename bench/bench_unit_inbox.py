@@ -15,9 +15,9 @@ and the unit gets the same 32 live items through the workflow services: 8 awaiti
 8 accepted (consult and reply owed), 8 with a reply sent back by the head, 8 awaiting the head;
 their dates spread over the last weeks so that some are overdue. Then VACUUM ANALYZE.
 
-One child process per database (Django set up for it, DEBUG off) logs in the unit's head (also
-its handler) and answers "run" with the time of one GET /units/ (the test client, in-process: the
-view, its queries and the template). `--warmup` runs each, then `--repeat` interleaved rounds
+One child process per database (Django set up for it, DEBUG off; `bench_dashboard.serve`) logs in
+the unit's head (also its handler) and answers "run" with the time of one GET /units/ (the test
+client, in-process: the view, its queries and the template). `--warmup` runs each, then `--repeat` interleaved rounds
 (at least 5), small then large or large then small by turns. It prints the median of each, the
 ratio of the medians (with the range of the per-round ratios), and each query of one run with its time.
 """
@@ -27,19 +27,23 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from statistics import median
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from bench_dashboard import PG, ask, child_env  # noqa: E402
+import bench_dashboard  # noqa: E402
+from bench_dashboard import ask, child_env  # noqa: E402
 
 ROOT = BENCH.parent
 DISTRICT, UNIT, USERNAME = "bench00", "单位00", "bench_inbox_head"
 PATH = "/units/"
-DATABASES = {"50 items": ("jianyi_bench_inbox_small", 800), "1M items": ("jianyi_bench_inbox_1m", 1_000_000)}
+# name: (database, items, None: no other benchmark's database to copy, as `bench_dashboard.ensure_databases` takes it)
+DATABASES = {
+    "50 items": ("jianyi_bench_inbox_small", 800, None),
+    "1M items": ("jianyi_bench_inbox_1m", 1_000_000, None),
+}
 MARKER = "bench inbox work"
 LIVE = 32
 
@@ -138,55 +142,12 @@ def prepare(n_items):
 
 
 def serve():
-    """Answer each "run" line with one GET of the inbox: {"ms", "queries"}; "explain" adds each query's time."""
-    _setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
-
-    from districts.models import User
-
-    plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    override_settings(STORAGES=plain).enable()
-    client = Client()
-    client.force_login(User.objects.get(username=USERNAME))
-    for line in sys.stdin:
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(PATH)
-            elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            print(json.dumps({"error": response.status_code}), flush=True)
-            continue
-        answer = {
-            "ms": elapsed * 1000,
-            "queries": len(ctx.captured_queries),
-            "rows": response.content.count(b'<li class="inbox-row'),
-        }
-        if line.strip() == "explain":
-            answer["each"] = [(float(q["time"]) * 1000, q["sql"][:110]) for q in ctx.captured_queries]
-        print(json.dumps(answer), flush=True)
+    """Answer each "run" line with one GET of the inbox: the dashboard benchmark's server, for this page and user."""
+    bench_dashboard.PATH, bench_dashboard.USERNAME = PATH, USERNAME
+    bench_dashboard.serve()
 
 
 # --- In the parent ----------------------------------------------------------------------------------
-
-
-def ensure_databases(rebuild):
-    import psycopg2
-
-    conn = psycopg2.connect(PG + "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as c:
-            for database, _n in DATABASES.values():
-                if rebuild:
-                    c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-                if not c.fetchone():
-                    c.execute(f'CREATE DATABASE "{database}"')
-    finally:
-        conn.close()
 
 
 def _child(database, *args, **kwargs):
@@ -195,22 +156,50 @@ def _child(database, *args, **kwargs):
     )
 
 
+def timed_rounds(children, repeat):
+    """{name: [ms]}: `repeat` rounds asking each child once, forwards then backwards by turns (noise on both alike)."""
+    names = list(children)
+    times = {name: [] for name in names}
+    for round_ in range(repeat):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            times[name].append(ask(children[name])["ms"])
+    return times
+
+
+def report(children, times, repeat):
+    small, large = times.values()
+    ratios = sorted(b / a for a, b in zip(small, large, strict=True))
+    print(f"GET {PATH}, medians of {repeat} interleaved rounds")
+    explained = {name: ask(child, "explain") for name, child in children.items()}
+    for name, answer in explained.items():
+        print(f"  {name:10} {median(times[name]):7.1f} ms  {answer['queries']} queries")
+    print(f"  ratio {median(large) / median(small):.2f}×  (per round {ratios[0]:.2f}–{ratios[-1]:.2f}×)")
+    for name, answer in explained.items():
+        print(f"each query at {name} (one run):")
+        print("\n".join(f"  {ms:6.1f} ms  {sql}" for ms, sql in answer["each"]))
+
+
+OPTIONS = {
+    "--repeat": {"type": int, "default": 9, "help": "interleaved rounds (at least 5)"},
+    "--warmup": {"type": int, "default": 3},
+    "--rebuild": {"action": "store_true", "help": "drop the two databases and build them again"},
+    "--prepare": {"type": int, "help": argparse.SUPPRESS},  # the children's
+    "--serve": {"action": "store_true", "help": argparse.SUPPRESS},
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=9, help="interleaved rounds (at least 5)")
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--rebuild", action="store_true", help="drop the two databases and build them again")
-    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    for flag, options in OPTIONS.items():
+        parser.add_argument(flag, **options)
     args = parser.parse_args()
-    if args.prepare:
-        return prepare(args.prepare)
-    if args.serve:
-        return serve()
+    if args.prepare or args.serve:  # in a child process
+        return prepare(args.prepare) if args.prepare else serve()
     if args.repeat < 5:
         parser.error("--repeat: the figures are medians of at least 5 interleaved rounds")
-    ensure_databases(args.rebuild)
-    for name, (database, n_items) in DATABASES.items():
+    bench_dashboard.DATABASES = DATABASES  # its `ensure_databases`: no database to copy from, so empty ones
+    bench_dashboard.ensure_databases(args.rebuild)
+    for name, (database, n_items, _none) in DATABASES.items():
         out, _ = _child(database, "--prepare", str(n_items), stdout=subprocess.PIPE).communicate()
         facts = json.loads(out.strip().splitlines()[-1])
         print(
@@ -220,31 +209,13 @@ def main():
         )
     children = {
         name: _child(db, "--serve", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for name, (db, _n) in DATABASES.items()
+        for name, (db, *_) in DATABASES.items()
     }
     try:
         for child in children.values():
             for _ in range(args.warmup):
                 ask(child)
-        times = {name: [] for name in children}
-        last = {}
-        for round_ in range(args.repeat):
-            order = list(children) if round_ % 2 == 0 else list(reversed(children))
-            for name in order:
-                last[name] = ask(children[name])
-                times[name].append(last[name]["ms"])
-        small, large = (times[name] for name in DATABASES)
-        ratios = sorted(big / little for little, big in zip(small, large, strict=True))
-        print(f"GET {PATH}, medians of {args.repeat} interleaved rounds")
-        for name in DATABASES:
-            print(
-                f"  {name:10} {median(times[name]):7.1f} ms  {last[name]['queries']} queries  {last[name]['rows']} rows"
-            )
-        print(f"  ratio {median(large) / median(small):.2f}×  (per round {ratios[0]:.2f}–{ratios[-1]:.2f}×)")
-        for name in DATABASES:
-            print(f"each query at {name} (one run):")
-            for ms, sql in ask(children[name], "explain")["each"]:
-                print(f"  {ms:6.1f} ms  {sql}")
+        report(children, timed_rounds(children, args.repeat), args.repeat)
     finally:
         for child in children.values():
             child.stdin.close()
