@@ -23,7 +23,7 @@ def _fraction(value):
     return float(Decimal(str(value)) / 100)
 
 
-def _text(cell, value) -> None:
+def text_cell(cell, value) -> None:
     """Text as a string cell, never a formula: names come from imported spreadsheets and may start with =."""
     cell.value = str(value)
     cell.data_type = "s"
@@ -32,7 +32,7 @@ def _text(cell, value) -> None:
 def _write(ws, table: Table):
     for c, column in enumerate(table.columns, start=1):
         cell = ws.cell(row=1, column=c)
-        _text(cell, column.label)
+        text_cell(cell, column.label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=False)
@@ -44,7 +44,7 @@ def _write(ws, table: Table):
             kind = table.kind_of(r, c)
             cell = ws.cell(row=r + 2, column=c + 1)
             if isinstance(value, str):
-                _text(cell, value)
+                text_cell(cell, value)
             else:
                 cell.value = _fraction(value) if kind == PERCENT else value
             if kind == PERCENT:

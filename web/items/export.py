@@ -2,12 +2,12 @@
 
 Every row the list's filters match, not only a page, with the columns the page shows plus the
 session, the due date and the working days overdue; the header in the reader's language. The rows
-come from the list's own query (`listing._rows`, narrowed by `ItemFilter`) read in chunks, so an
+come from the list's own query (`listing.list_rows`, narrowed by `ItemFilter`) read in chunks, so an
 export costs the same queries for 3 items or 20,000: the request's overhead, the filter's choices,
-and the rows, whose first one says how many match (`listing._counts`). A
+and the rows, whose first one says how many match (`listing.match_counts`). A
 list longer than `MAX_ROWS` is refused with a message saying so before anything is written.
 
-Text cells are written as strings, never formulas (`reports.exports.xlsx._text`): a title typed or
+Text cells are written as strings, never formulas (`reports.exports.xlsx.text_cell`): a title typed or
 imported as "=HYPERLINK(…)" stays text in Excel.
 """
 
@@ -26,11 +26,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from reports.exports.xlsx import HEADER_FILL
-from reports.exports.xlsx import _text as text_cell
+from reports.exports.xlsx import HEADER_FILL, text_cell
 
 from .filters import ItemFilter
-from .listing import _attach_leads, _counts, _row, _rows
+from .listing import attach_leads, list_rows, match_counts, row_labels
 
 MAX_ROWS = 20_000
 CHUNK = 1_000
@@ -60,7 +59,7 @@ def _columns():
 
 def _values(item):
     """The cells of one item's row, as the page shows them."""
-    item, stage, waits_for, waiting_on = _row(_attach_leads(item))
+    item, stage, waits_for, waiting_on = row_labels(attach_leads(item))
     return [
         item.number,
         item.year,
@@ -115,13 +114,13 @@ def _filename(districts, years):
 @require_GET
 def item_export(request):
     """The filtered list as .xlsx; bad filters or too long a list answer 400 saying what is wrong."""
-    filters = ItemFilter(request.GET, _rows(request.user), request=request)
+    filters = ItemFilter(request.GET, list_rows(request.user), request=request)
     if not filters.is_valid():
         return render(
             request, "400.html", {"detail": _("Some filters are not valid: correct them in the list.")}, status=400
         )
     items = filters.qs.select_related("session", "district")
-    items = items.annotate(totals=_counts(items))
+    items = items.annotate(totals=match_counts(items))
 
     rows = items.iterator(chunk_size=CHUNK)
     first = next(rows, None)

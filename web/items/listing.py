@@ -38,7 +38,7 @@ from .labels import STAGE_LABELS, WAITING_ON, WAITS_FOR
 PAGE_SIZE = 50
 
 
-def _rows(user):
+def list_rows(user):
     """The visible items with what a row shows: lead proposers, lead units, category and last change."""
     lead_proposers = json_list(
         ItemProposer.objects.filter(is_lead=True),
@@ -66,7 +66,7 @@ def _rows(user):
     )
 
 
-def _attach_leads(item):
+def attach_leads(item):
     """`item.lead_proposers` (links to the proposers) and `item.lead_assignments` (with their units), in order."""
     proposers = sorted(item.lead_proposer_rows or (), key=lambda row: (row["order"], row["link"]))
     item.lead_proposers = [
@@ -89,7 +89,7 @@ def _attach_leads(item):
     return item
 
 
-def _row(item):
+def row_labels(item):
     """(item, stage, what it waits for, on whom) in the reader's words: the item page's labels."""
     stage = STAGE_LABELS.get(item.stage, "")
     return item, stage, WAITS_FOR.get(item.waits_for, ""), WAITING_ON.get(item.waiting_on, "")
@@ -102,7 +102,7 @@ def _page_number(value):
         return 1  # as Paginator.get_page: not a number is the first page
 
 
-def _counts(items):
+def match_counts(items):
     """A subquery: how many of `items` there are and how many are overdue, as {"matching", "overdue"}.
 
     Uncorrelated, so PostgreSQL runs it once (an InitPlan), over the narrow rows of the filter alone: a
@@ -119,7 +119,7 @@ def _page(items, number):
     A page number past the end (or below 1) gets the last page, as `Paginator.get_page` does: only
     then is the count asked first, as its own query.
     """
-    counted = items.annotate(totals=_counts(items))
+    counted = items.annotate(totals=match_counts(items))
     paginator = Paginator(counted, PAGE_SIZE)
     rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]) if number >= 1 else []
     if rows or number == 1:
@@ -128,7 +128,7 @@ def _page(items, number):
         number = paginator.get_page(number).number
         rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     overdue = rows[0].totals["overdue"] if rows else 0
-    return Page([_attach_leads(item) for item in rows], number, paginator), overdue
+    return Page([attach_leads(item) for item in rows], number, paginator), overdue
 
 
 @login_required
@@ -138,7 +138,7 @@ def item_list(request):
     Office staff tick rows to assign them at the desk or bundle their case files; the list as
     filtered exports to Excel (`web.items.export`) and, for those who read case files, bundles.
     """
-    filters = ItemFilter(request.GET, _rows(request.user), request=request)
+    filters = ItemFilter(request.GET, list_rows(request.user), request=request)
     context = {
         "filters": filters,
         "has_items": bool(filters.years),
@@ -151,7 +151,7 @@ def item_list(request):
     page, overdue = _page(filters.qs, _page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
-    context.update(page=page, overdue=overdue, rows=[_row(item) for item in page], query=query.urlencode())
+    context.update(page=page, overdue=overdue, rows=[row_labels(item) for item in page], query=query.urlencode())
     return render(request, "items/list.html", context)
 
 
