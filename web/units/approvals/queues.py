@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Role
 from districts.selectors import active_memberships
-from web.items.labels import WAITING_ON, WAITS_FOR
+from web.items.labels import WAITS_FOR
 from web.office.decisions.replies import reply_due
 from workflow.access import district_ids
 from workflow.models import Assignment, Reply
@@ -67,7 +67,6 @@ def leader_queue(request):
     )
     for item in key_items:
         item.waits_label = WAITS_FOR.get(item.waits_for, "")
-        item.waiting_label = WAITING_ON.get(item.waiting_on, "")
     context = {
         "page": page,
         "replies": list(page),
