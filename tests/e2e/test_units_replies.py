@@ -86,7 +86,7 @@ def test_the_handler_drafts_submits_revises_and_reports_progress(
 
     # The co-unit's opinion and the consultation are beside the form.
     assert "建议加快选址" in page.locator(".replies-side").inner_text()
-    assert "张委员" in page.locator(".replies-consultation").inner_text()
+    assert "张委员" in page.locator(".replies-side [data-consultation]").inner_text()
     page.select_option("select[name=category]", str(category("A").pk))
     page.fill("textarea[name=text]", TEXT)
     page.fill("input[name=signer]", "经委主任")

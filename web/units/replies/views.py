@@ -183,7 +183,7 @@ def _reply_page(request, item, assignment, kind, reply, form, *, files, status=2
         "opinions": list(opinions),
         "missing": list(missing_opinions(item).select_related("unit")),
         "consultations": list(
-            Consultation.objects.filter(assignment=assignment).select_related("form").order_by("held_on", "pk")
+            Consultation.objects.filter(assignment=assignment, round=item.round).order_by("held_on", "pk")
         ),
     }
     return render(request, "units/replies/reply.html", context, status=status)
