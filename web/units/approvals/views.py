@@ -21,38 +21,28 @@ from . import review
 from .forms import InstructionForm
 
 
-@login_required
-def head_review(request, pk):
-    return review.show(request, pk, review.HEAD)
+def _step_views(step):
+    """The review page (GET), the decision and the send-back (POST, once) of one approval step."""
+
+    @login_required
+    def show(request, pk):
+        return review.show(request, pk, step)
+
+    @login_required
+    @one_time
+    def decide(request, pk):
+        return review.decide(request, pk, step)
+
+    @login_required
+    @one_time
+    def send_back(request, pk):
+        return review.send_back(request, pk, step)
+
+    return show, decide, send_back
 
 
-@login_required
-@one_time
-def approve(request, pk):
-    return review.decide(request, pk, review.HEAD)
-
-
-@login_required
-@one_time
-def head_send_back(request, pk):
-    return review.send_back(request, pk, review.HEAD)
-
-
-@login_required
-def leader_review(request, pk):
-    return review.show(request, pk, review.LEADER)
-
-
-@login_required
-@one_time
-def sign_off(request, pk):
-    return review.decide(request, pk, review.LEADER)
-
-
-@login_required
-@one_time
-def leader_send_back(request, pk):
-    return review.send_back(request, pk, review.LEADER)
+head_review, approve, head_send_back = _step_views(review.HEAD)
+leader_review, sign_off, leader_send_back = _step_views(review.LEADER)
 
 
 def _instruction_page(request, item, form, *, status=200):
