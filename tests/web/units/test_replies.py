@@ -292,6 +292,12 @@ def test_another_role_that_sees_the_item_is_refused(request, client, ready, who)
     assert not Reply.objects.exists()
 
 
+def test_the_office_reads_versions_on_its_review_page_not_here(client, handler, office, ready):
+    draft = replies.draft_reply(actor=handler, now=SOON, assignment=ready, text="初稿")
+    client.force_login(office)
+    assert client.get(reverse("replies:version", args=[draft.pk, 1])).status_code == 403
+
+
 def test_another_unit_of_the_district_and_another_district_find_nothing(client, other_handler, outsider, ready):
     for user in (other_handler, outsider):
         client.force_login(user)
