@@ -169,7 +169,7 @@ def test_counts_per_act_at_the_top_and_a_plain_empty_state(client, office, propo
     assert "Nothing to do: no item waits on 区经委 now." in text(inbox(client, handler))
     assigned(office, proposer, [unit], number="0009")
     page = text(inbox(client, handler))
-    assert 'href="#act-acceptance">Accept or return <strong>1</strong>' in page
+    assert 'href="#act-acceptance">Accept or return the assignment <strong>1</strong>' in page
 
 
 # --- whose inbox ----------------------------------------------------------------------------------------

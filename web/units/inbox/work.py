@@ -22,11 +22,11 @@ from workflow.waiting import ANSWERED_BY_A_REPLY, owed_by_units
 
 # The inbox's groups, in the order a unit does the work; each obligation kind falls in one.
 ACTS = {
-    "acceptance": _("Accept or return"),
-    "consultation": _("Consult the proposer"),
-    "co_opinion": _("Send the co-unit opinion"),
+    "acceptance": ObligationKind.ACCEPTANCE.label,
+    "consultation": ObligationKind.CONSULTATION.label,
+    "co_opinion": ObligationKind.CO_OPINION.label,
     "reply": _("Draft or revise the reply"),
-    "follow_up": _("Report progress"),
+    "follow_up": ObligationKind.FOLLOW_UP.label,
     "closing_report": _("Send the closing report"),
     "approval": _("Replies waiting for your approval"),
 }
