@@ -40,14 +40,6 @@ PAGE_SIZE = 50
 
 def list_rows(user):
     """The visible items with what a row shows: lead proposers, lead units, category and last change."""
-    lead_proposers = json_list(
-        ItemProposer.objects.filter(is_lead=True),
-        "item",
-        id=F("proposer_id"),
-        name=F("proposer__name"),
-        order=F("sort_order"),
-        link=F("pk"),
-    )
     lead_units = json_list(
         Assignment.objects.active_leads(),
         "item",
@@ -62,12 +54,26 @@ def list_rows(user):
     return (
         visible_items(user)
         .select_related("category")
-        .annotate(last_change_at=Subquery(last_change), lead_proposer_rows=lead_proposers, lead_unit_rows=lead_units)
+        .annotate(
+            last_change_at=Subquery(last_change), lead_proposer_rows=lead_proposer_rows(), lead_unit_rows=lead_units
+        )
     )
 
 
-def attach_leads(item):
-    """`item.lead_proposers` (links to the proposers) and `item.lead_assignments` (with their units), in order."""
+def lead_proposer_rows():
+    """A subquery: the outer item's lead proposers as a JSON list (read back by `attach_lead_proposers`)."""
+    return json_list(
+        ItemProposer.objects.filter(is_lead=True),
+        "item",
+        id=F("proposer_id"),
+        name=F("proposer__name"),
+        order=F("sort_order"),
+        link=F("pk"),
+    )
+
+
+def attach_lead_proposers(item):
+    """`item.lead_proposers` (links to the proposers) in order, from the item's `lead_proposer_rows`."""
     proposers = sorted(item.lead_proposer_rows or (), key=lambda row: (row["order"], row["link"]))
     item.lead_proposers = [
         ItemProposer(
@@ -79,6 +85,12 @@ def attach_leads(item):
         )
         for row in proposers
     ]
+    return item
+
+
+def attach_leads(item):
+    """`item.lead_proposers` (links to the proposers) and `item.lead_assignments` (with their units), in order."""
+    attach_lead_proposers(item)
     units = sorted(item.lead_unit_rows or (), key=lambda row: (dt.datetime.fromisoformat(row["at"]), row["link"]))
     item.lead_assignments = [
         Assignment(

@@ -234,11 +234,11 @@ def test_the_desk_costs_the_same_queries_for_one_item_or_a_full_page(
     login(client, office)
     client.get(reverse("assigning:desk"))  # the session is written once at login; read only from here on
     # The session, the user with the bell and their roles (2); the districts they act as the office in (1);
-    # the page's count, its items with category and session, their lead proposers (3); the units (1).
-    with django_assert_num_queries(7):
+    # the page's count, its items with category, session and lead proposers (2); the units (1).
+    with django_assert_num_queries(6):
         small = client.get(reverse("assigning:desk"))
     _many_registered(office, proposer, 2, 59)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(reverse("assigning:desk"))
     assert len(small.context["page"]) == 1 and len(large.context["page"]) == 50
     assert large.context["page"].paginator.count == 60

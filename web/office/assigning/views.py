@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from proposals.models import Item, ItemProposer
+from proposals.models import Item
 from web.actions import perform
+from web.items.listing import attach_lead_proposers, lead_proposer_rows
 from web.refusals import refusal_of
 from web.submit import one_time
 from workflow import access
@@ -167,11 +167,10 @@ def _preselected(request):
 
 def _awaiting(user, district):
     """The registered items of `district` awaiting assignment that `user` sees, with their lead proposers."""
-    lead_proposers = ItemProposer.objects.filter(is_lead=True).select_related("proposer")
     return (
         Item.objects.filter(item_scope(user), district=district, state=Item.State.REGISTERED)
         .select_related("category", "session")
-        .prefetch_related(Prefetch("item_proposers", queryset=lead_proposers, to_attr="lead_proposers"))
+        .annotate(lead_proposer_rows=lead_proposer_rows())
         .order_by("-year", "body", "kind", "number", "pk")
     )
 
@@ -183,6 +182,7 @@ def _desk_page(request, district, districts, form, *, refused=(), status=200):
     if preselected is not None:
         items = items.filter(pk__in=preselected)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [attach_lead_proposers(item) for item in page.object_list]
     # What is ticked: as sent when the form comes back, else the list's preselection.
     ticked = set(request.POST.getlist("items")) if form.is_bound else {str(pk) for pk in preselected or ()}
     query = request.GET.copy()
