@@ -22,14 +22,13 @@ from workflow.services import intake
 
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import receive
-from .test_login_in_browser import log_in
+from .test_office_records import PDF, as_another
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
 SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
-PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4 scanned paper form"}
 
 
 def shoot(page, name):
@@ -55,14 +54,6 @@ def field_error(page, name):
     return page.locator(f".field:has([name='{name}']) .field-error").inner_text()
 
 
-def logged_in(browser, server, username):
-    context = browser.new_context(locale="zh-CN", viewport=SIZES["desktop"])
-    page = context.new_page()
-    log_in(page, server, username)
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return context, page
-
-
 def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is_returned(
     browser, server, settings, tmp_path, district, office, unit, handler, leader, proposer
 ):
@@ -79,7 +70,7 @@ def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is
     (misrouted,) = assign.assign_units(actor=office, now=timezone.now(), item=other, lead_units=[unit])
 
     # The lead unit's handler accepts: the page says by when; the item page then offers the consultation.
-    context, page = logged_in(browser, server, "handler")
+    context, page = as_another(browser, server, "handler")
     page.goto(f"{server.url}/items/{item.pk}/")
     first = page.locator("nav.item-acts a").first
     assert first.get_attribute("href") == f"/items/{item.pk}/handling/accept/"
@@ -116,7 +107,7 @@ def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is
     page.goto(f"{server.url}/items/{item.pk}/")
 
     # The co-unit's handler accepts its part and sends its opinion to the lead unit, with a file.
-    co_context, co_page = logged_in(browser, server, "co_handler")
+    co_context, co_page = as_another(browser, server, "co_handler")
     co_page.goto(f"{server.url}/items/{item.pk}/")
     act(co_page, item, "accept")
     submit(co_page, "form[action$='/handling/accept/']")
