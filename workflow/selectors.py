@@ -170,6 +170,8 @@ REPLY_DRAFT_ACTIONS = (
 # A co-unit's opinion goes to the lead unit (`_opinion_scope`): that it was sent, or waived and why,
 # is not the proposers' to read.
 OPINION_ACTIONS = ("opinion.submitted", "opinion.waived")
+# A leader's instruction (批示) is for the district and its units, not for the proposer.
+INTERNAL_ACTIONS = ("instruction.given",)
 
 
 def visible_events(user):
@@ -178,7 +180,7 @@ def visible_events(user):
     Co-units and proposers learn that a reply was sent, not how it was drafted and approved;
     co-units don't learn the proposer's feedback either; a co-unit's opinion events (sent, or
     waived and why) go where the opinion goes (`_opinion_scope`): not to proposers nor to the
-    other co-units.
+    other co-units. A leader's instructions stay inside the government: not to proposers.
     """
     drafts = Q(action__in=REPLY_DRAFT_ACTIONS)
     opinions = Q(action__in=OPINION_ACTIONS)
@@ -191,7 +193,8 @@ def visible_events(user):
             leads = Q(item_id__in=_led_items(m.unit_id))
             return Q(item_id__in=unit_items(m.unit_id)) & (~drafts | own) & (~opinions | own | leads)
         if m.role == Role.PROPOSER:
-            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts & ~opinions
+            internal = Q(action__in=INTERNAL_ACTIONS)
+            return Q(item__in=Item.objects.filter(_proposer_items(m.proposer_id))) & ~drafts & ~opinions & ~internal
         return None
 
     scope = _role_scope(user, part)

@@ -11,6 +11,7 @@ from tests.factories import MembershipFactory, UserFactory
 from workflow import timeline
 from workflow.errors import NotAllowed, NotFound, WorkflowError
 from workflow.models import Event
+from workflow.selectors import visible_events
 from workflow.services import assignment as assign
 from workflow.services.instructions import MAX_INSTRUCTION_CHARS, give_instruction
 
@@ -91,3 +92,13 @@ def test_a_closed_item_takes_no_instruction(key, leader):
     with pytest.raises(WorkflowError) as exc:
         instruct(leader, key)
     assert exc.value.code == "state"
+
+
+def test_the_instruction_shows_on_the_timeline_of_the_district_and_units_but_not_the_proposers(
+    key, leader, handler, co_handler, office, proposer_user
+):
+    instruct(leader, key)
+    for reader in (leader, handler, co_handler, office):
+        assert visible_events(reader).filter(item=key, action="instruction.given").exists(), reader
+    assert visible_events(proposer_user).filter(item=key).exists()  # the proposer still reads the item's history
+    assert not visible_events(proposer_user).filter(item=key, action="instruction.given").exists()
