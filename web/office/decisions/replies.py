@@ -1,54 +1,34 @@
 """The office's step in a reply's life: review it (send it to the proposers or back to the unit), publish it.
 
 Every rule is the service's (`workflow.services.replies`): the pages show the draft, its approvals
-and the co-units' opinions, parse the office's choice, call the service and show its refusal beside
-the field. Only the district's office (or an administrator) opens them: another district's reply is
-"not found", another role is told it is not theirs (403).
+and the co-units' opinions (read as every reply page reads them, `web.items.replyfacts`), parse
+the office's choice, call the service and show its refusal beside the field. Only the district's
+office (or an administrator) opens them: another district's reply is "not found", another role is
+told it is not theirs (403).
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
-from django.http import Http404
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deadlines.models import REPLY_KINDS
 from web.actions import perform
+from web.items.replyfacts import reply_context, reply_due, reply_files, reviewed_reply
 from web.submit import one_time
-from workflow import timeline
 from workflow.access import acts_as_office, office_districts
-from workflow.models import Obligation, Reply
-from workflow.selectors import visible_attachments, visible_events, visible_opinions, visible_replies
+from workflow.models import Reply
+from workflow.selectors import visible_attachments, visible_replies
 from workflow.services import permissions
-from workflow.services.opinions import missing_opinions
 from workflow.services.replies import publish_reply, send_back_reply, send_reply
 
 from .forms import PublishForm, SendBackForm, SendForm
 
 PAGE_SIZE = 50
-REPLY_RELATED = (
-    "assignment__item__district",
-    "assignment__unit",
-    "category",
-    "drafted_by",
-    "head_approved_by",
-    "leader_signed_by",
-    "sent_by",
-    "published_by",
-)
-
-
-def reply_due():
-    """The open reply deadline of a reply's assignment and round (extended or not), as a subquery."""
-    due = Obligation.objects.open().filter(
-        assignment=OuterRef("assignment"), round=OuterRef("round"), kind__in=REPLY_KINDS
-    )
-    return Subquery(due.order_by("-due_on").values("due_on")[:1])
 
 
 def require_office_reader(user):
@@ -74,36 +54,14 @@ def reply_queue(request):
 
 def _reply_or_404(user, pk) -> Reply:
     """A reply the user may see, with what the pages show; the office's only (403 for another role)."""
-    try:
-        reply = visible_replies(user).select_related(*REPLY_RELATED).annotate(due_on=reply_due()).get(pk=pk)
-    except (Reply.DoesNotExist, ValueError):
-        raise Http404 from None
+    reply = reviewed_reply(user, pk)
     permissions.require_office(user, reply.assignment.item)
     return reply
 
 
 def _review_page(request, reply, send_form, back_form, *, status=200):
-    user, item = request.user, reply.assignment.item
-    events = (
-        visible_events(user)
-        .filter(item=item, data__reply=reply.pk)
-        .select_related("assignment__unit", "actor")
-        .order_by("at", "pk")
-    )
-    opinions = (
-        visible_opinions(user)
-        .filter(assignment__item=item)
-        .select_related("assignment__unit", "submitted_by")
-        .prefetch_related("attachments")
-        .order_by("assignment__assigned_at", "pk")
-    )
     context = {
-        "reply": reply,
-        "item": item,
-        "files": list(visible_attachments(user).filter(pk__in=reply.attachments.values("pk")).order_by("pk")),
-        "events": [(event, timeline.describe(event)) for event in events],
-        "opinions": list(opinions),
-        "missing": list(missing_opinions(item).select_related("unit")),
+        **reply_context(request.user, reply),
         "awaits_office": reply.state == Reply.State.AWAITING_OFFICE,
         "send_form": send_form,
         "back_form": back_form,
@@ -155,8 +113,7 @@ def reply_send_back(request, pk):
 
 def _publish_form(user, reply, data=None):
     readable = visible_attachments(user).filter(item_id=reply.assignment.item_id)
-    offered = list(visible_attachments(user).filter(pk__in=reply.attachments.values("pk")).order_by("pk"))
-    return PublishForm(data, readable=readable, offered=offered)
+    return PublishForm(data, readable=readable, offered=reply_files(user, reply))
 
 
 def _published_message(reply, files):

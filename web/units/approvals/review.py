@@ -1,16 +1,15 @@
 """One reply under approval, as its approver reads it: the unit head (签发) or the district leader (阅批).
 
 Both steps show the same page: the draft (text, outcome, signer, files), the approvals so far,
-the co-units' opinions and who is still missing, and the consultations of the round; beside it
-the approver's decision. A `Step` says what differs: the state the reply waits in, the service
-that moves it on, and the addresses. Who holds a step is the services' rule
-(`permissions.require_reply_holder`): a reply the reader may not see is "not found" (404), one
-they see but do not hold is refused (403).
+the co-units' opinions and who is still missing, and the consultations of the round, read as
+every reply page reads them (`web.items.replyfacts`); beside it the approver's decision. A `Step`
+says what differs: the state the reply waits in, the service that moves it on, and the addresses.
+Who holds a step is the services' rule (`permissions.require_reply_holder`): a reply the reader
+may not see is "not found" (404), one they see but do not hold is refused (403).
 """
 
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from web.actions import perform
+from web.items.replyfacts import reply_context, reviewed_reply
 from web.office.decisions.forms import SendBackForm
-from web.office.decisions.replies import REPLY_RELATED, reply_due
-from workflow import timeline
-from workflow.models import Consultation, Reply
-from workflow.selectors import visible_attachments, visible_events, visible_opinions, visible_replies
+from workflow.models import Reply
 from workflow.services import permissions
-from workflow.services.opinions import missing_opinions
 from workflow.services.replies import approve_reply, send_back_reply, sign_off_reply
 
 from .forms import DecideForm
@@ -78,39 +74,15 @@ LEADER = Step(
 
 def reply_for(user, pk, step) -> Reply:
     """The reply `user` may see (else 404), held by them at `step` (else 403, the service's reason)."""
-    try:
-        reply = visible_replies(user).select_related(*REPLY_RELATED).annotate(due_on=reply_due()).get(pk=pk)
-    except (Reply.DoesNotExist, ValueError):
-        raise Http404 from None
+    reply = reviewed_reply(user, pk)
     permissions.require_reply_holder(user, reply.assignment.item, reply, step.state)
     return reply
 
 
 def page(request, reply, step, decide_form, back_form, *, status=200):
-    user, item = request.user, reply.assignment.item
-    events = (
-        visible_events(user)
-        .filter(item=item, data__reply=reply.pk)
-        .select_related("assignment__unit", "actor")
-        .order_by("at", "pk")
-    )
-    opinions = (
-        visible_opinions(user)
-        .filter(assignment__item=item)
-        .select_related("assignment__unit", "submitted_by")
-        .prefetch_related("attachments")
-        .order_by("assignment__assigned_at", "pk")
-    )
-    consultations = Consultation.objects.filter(assignment=reply.assignment, round=reply.round)
     context = {
-        "reply": reply,
-        "item": item,
+        **reply_context(request.user, reply),
         "step": step,
-        "files": list(visible_attachments(user).filter(pk__in=reply.attachments.values("pk")).order_by("pk")),
-        "events": [(event, timeline.describe(event)) for event in events],
-        "opinions": list(opinions),
-        "missing": list(missing_opinions(item).select_related("unit")),
-        "consultations": list(consultations.order_by("held_on", "pk")),
         "awaits_me": reply.state == step.state,
         "decide_form": decide_form,
         "back_form": back_form,

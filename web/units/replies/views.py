@@ -3,7 +3,8 @@
 The reply page is the handler's desk for one lead assignment: the draft form (outcome category of
 the district's scheme, text, planned date, signer, the signed 复文), its saved versions, where the
 reply is in its approval chain and why it last came back, and beside it every co-unit's opinion,
-who is still missing and the consultations. Saving calls `draft_reply` with the version the form
+who is still missing and the consultations, read as every reply page reads them
+(`web.items.replyfacts`). Saving calls `draft_reply` with the version the form
 was opened at (a stale save is refused, the typed text kept, and the saved text shown to compare);
 "submit to the head" saves and calls `submit_reply` in the same transaction. The second reply
 (两次答复) is the same page for `Reply.Kind.SECOND`; progress reports and the closing report are
@@ -30,15 +31,14 @@ from proposals.attachments import store_attachment
 from proposals.models import Attachment
 from web.actions import perform
 from web.items.labels import WAITS_FOR
+from web.items.replyfacts import reply_context, reply_files
 from web.submit import one_time
-from workflow import timeline
 from workflow.errors import Conflict, NotAllowed, WorkflowError
-from workflow.models import Assignment, Consultation, Obligation, Reply
-from workflow.selectors import get_item_for, visible_attachments, visible_events, visible_opinions, visible_replies
+from workflow.models import Assignment, Obligation, Reply
+from workflow.selectors import get_item_for, visible_replies
 from workflow.services import permissions
 from workflow.services.closing import submit_closing_report
 from workflow.services.followup import report_progress
-from workflow.services.opinions import missing_opinions
 from workflow.services.outcomes import body_setting
 from workflow.services.replies import draft_reply, submit_reply
 
@@ -105,12 +105,6 @@ def _reply_of(item, assignment, kind):
     return found[0] if found else None
 
 
-def _files(user, reply):
-    if reply is None:
-        return []
-    return list(visible_attachments(user).filter(pk__in=reply.attachments.values("pk")).order_by("pk"))
-
-
 def _versions(reply):
     """One row per saved version of the draft, newest first: its content as saved, since when and by whom."""
     if reply is None:
@@ -146,45 +140,29 @@ def _reply_form(item, reply, data=None, files=None, *, scheme_id, attached):
 
 
 def _reply_page(request, item, assignment, kind, reply, form, *, files, status=200, stale=False):
-    user = request.user
-    events = []
-    if reply is not None:
-        rows = visible_events(user).filter(item=item, data__reply=reply.pk).select_related("assignment__unit", "actor")
-        events = list(rows.order_by("at", "pk"))
-    opinions = (
-        visible_opinions(user)
-        .filter(assignment__item=item)
-        .select_related("assignment__unit", "submitted_by")
-        .prefetch_related("attachments")
-        .order_by("assignment__assigned_at", "pk")
-    )
+    facts = reply_context(request.user, reply, item=item, assignment=assignment, files=files)
     due = (
         Obligation.objects.open()
         .filter(assignment=assignment, round=item.round, kind__in=DUE_KINDS[kind])
         .order_by("-due_on")
         .first()
     )
+    sent_back = None
+    if reply and reply.state == Reply.State.DRAFT:
+        sent_back = chain.last_send_back([event for event, _text in facts["events"]])
     context = {
-        "item": item,
+        **facts,
         "assignment": assignment,
         "kind": kind,
         "heading": HEADINGS[kind],
-        "reply": reply,
         "form": form,
         "editable": _editable(item, reply, kind) or form.is_bound,
         "stale": stale,
-        "files": files,
         "due": due,
         "waits_for": WAITS_FOR.get(getattr(item, "waits_for", None), ""),
         "steps": chain.steps(reply) if reply else [],
-        "sent_back": chain.last_send_back(events) if reply and reply.state == Reply.State.DRAFT else None,
-        "events": [(event, timeline.describe(event)) for event in events],
+        "sent_back": sent_back,
         "versions": _versions(reply),
-        "opinions": list(opinions),
-        "missing": list(missing_opinions(item).select_related("unit")),
-        "consultations": list(
-            Consultation.objects.filter(assignment=assignment, round=item.round).order_by("held_on", "pk")
-        ),
     }
     return render(request, "units/replies/reply.html", context, status=status)
 
@@ -202,7 +180,7 @@ def _reply(request, item, assignment, kind):
     """GET: the reply page. POST: save the draft (a new version), and submit it to the head if asked."""
     scheme_id = body_setting(item).scheme_id
     reply = _reply_of(item, assignment, kind)
-    files = _files(request.user, reply)
+    files = reply_files(request.user, reply)
     if request.method != "POST":
         form = _reply_form(item, reply, scheme_id=scheme_id, attached=files)
         return _reply_page(request, item, assignment, kind, reply, form, files=files)
