@@ -1,12 +1,10 @@
 """The office ticks two rows of the item list and lands on the assignment desk with both preselected.
 
-Also "tick all on this page" (static/js/itemlist.js). Screenshots of the list at 1280x900 and 390x844 go to
+Also "tick all on this page" (static/js/itemlist.js). Screenshots of the list at 1366x768 and 390x844 go to
 /tmp/shots/itemlist-*.png (SHOTS to move them).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
@@ -15,20 +13,12 @@ from tests.workflow.flow import receive
 from workflow.services import assignment as assign
 from workflow.services import intake
 
-from .test_login_in_browser import log_in
+from .screens import log_in, shooter
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"itemlist-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("itemlist")
 
 
 def test_the_office_ticks_two_rows_and_assigns_them_at_the_desk(page, server, district, office, proposer, unit):

@@ -11,7 +11,7 @@ from workflow.services import assignment as assign
 from workflow.services import intake
 
 from ..workflow.flow import receive
-from .test_login_in_browser import log_in
+from .screens import log_in
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

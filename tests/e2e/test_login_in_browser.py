@@ -3,18 +3,10 @@ import pytest
 from districts.models import Role
 
 from ..factories import MembershipFactory, UserFactory
+from .screens import log_in
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-PASSWORD = "pw-for-tests-only"
-
-
-def log_in(page, server, username, password=PASSWORD):
-    page.goto(f"{server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
 
 
 def test_the_login_page_is_chinese_even_for_an_english_browser(page, server):

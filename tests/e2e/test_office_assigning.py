@@ -2,12 +2,10 @@
 
 Each step checks what the next person sees: the units on the item page, the new unit's handler
 finding the item in their list, the key item's leader named on the page. Screenshots of every
-screen at 1280x900 and 390x844 go to /tmp/shots/assigning-*.png (SHOTS to move them).
+screen at 1366x768 and 390x844 go to /tmp/shots/assigning-*.png (SHOTS to move them).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
@@ -19,22 +17,13 @@ from workflow.services import intake
 
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import receive
-from .test_login_in_browser import log_in
+from .screens import log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-
-def shoot(page, name):
-    """Screenshots of the page at both sizes, back to the wide one after."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"assigning-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("assigning")
 
 
 @pytest.fixture

@@ -1,23 +1,19 @@
 """The office clerk's morning: the dashboard after logging in, a count followed to its list, the item opened.
 
 The district's year of tests/web/office/test_dashboard.py (built through the services on 2 March
-2026), read on 30 March. Screenshots of the dashboard at 1280×900 and 390×844 go to /tmp/shots/.
+2026), read on 30 March. Screenshots of the dashboard at 1366×768 and 390×844 go to /tmp/shots/dashboard-*.png.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
 
 from tests.web.office.test_dashboard import READ_ON, co_handler, co_unit, year  # noqa: F401 (fixtures)
 
-from .test_login_in_browser import log_in
+from .screens import SIZES, log_in, shoot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 - screenshots for a person to look at
 
 
 @pytest.fixture(autouse=True)
@@ -47,16 +43,13 @@ def test_the_clerk_follows_the_dashboards_counts_to_the_lists_and_the_item(page,
         page.click("form.dash-choose button[type=submit]")
         page.wait_for_url(re.compile(r".*/office/\?.*body=cppcc.*"))
 
-        SHOTS.mkdir(exist_ok=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.screenshot(path=str(SHOTS / "dashboard-1280.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(SHOTS / "dashboard-390.png"), full_page=True)
+        shoot(page, "cppcc", prefix="dashboard")
+        page.set_viewport_size(SIZES["phone"])
         # On a phone the cards stack: one column, each as wide as the other.
         cards = page.locator(".dash-card")
         first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
         assert first["x"] == second["x"] and second["y"] > first["y"]
-        page.set_viewport_size({"width": 1280, "height": 900})
+        page.set_viewport_size(SIZES["wide"])
 
         # A returned assignment waits for the office: the count leads to exactly that item.
         returned = page.locator("#dash-office-work ~ table a[href*='awaits_office=reassignment']")

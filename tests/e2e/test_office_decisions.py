@@ -3,12 +3,10 @@ an extension request.
 
 Each step checks what the next person sees: the handler reads why the reply came back, the proposer
 reads the sent reply, the item page says it is published, the handler reads the new due date.
-Screenshots of every screen at 1280x900 and 390x844 go to /tmp/shots/decisions-*.png (SHOTS to move them).
+Screenshots of every screen at 1366x768 and 390x844 go to /tmp/shots/decisions-*.png (SHOTS to move them).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,22 +20,15 @@ from workflow.services import extensions, intake, opinions, replies
 
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
-from .test_login_in_browser import log_in
+from .screens import as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"decisions-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("decisions")
 
 
 def reply_file(item, name, user):
@@ -61,15 +52,6 @@ def handled(office, proposer, unit, co_unit, handler, co_handler, number, title)
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见，配合落实场地")
     consult(lead, handler, NOW)
     return lead
-
-
-def as_another(browser, server, username):
-    """A second person at their own browser."""
-    context = browser.new_context(locale="zh-CN")
-    other = context.new_page()
-    log_in(other, server, username)
-    other.wait_for_url(f"{server.url}/")
-    return context, other
 
 
 def test_the_office_sends_a_reply_back_then_sends_it_publishes_it_and_decides_an_extension(

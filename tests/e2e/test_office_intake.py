@@ -4,12 +4,10 @@ The clerk finds the lead proposer and a co-signer through the search, attaches t
 item and lands on its page with the Review button; on the review screen the similar items of last
 year and of the other body are shown; the first item is registered (the assigner then finds it
 waiting for assignment), the second merged into it from the hints. Screenshots of each screen at
-1280x900 and 390x844 go to /tmp/shots/intake-*.png (SHOTS to move them).
+1366x768 and 390x844 go to /tmp/shots/intake-*.png (SHOTS to move them).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,23 +18,15 @@ from workflow.services import intake
 
 from ..factories import ItemFactory, ProposerFactory
 from ..workflow.flow import receive
-from .test_login_in_browser import log_in
+from .screens import SIZES, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def shoot(page, name):
-    """Screenshots of the page at both sizes, back to the wide one after."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"intake-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("intake")
 
 
 @pytest.fixture

@@ -1,23 +1,13 @@
 """The office clerk adds a unit with its responsible leader, then its handler, who can then log in."""
 
-import os
-
 import pytest
 
 from districts.models import HandlingUnit, Membership
 
-from .test_login_in_browser import log_in
+from .screens import log_in, shooter
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SCREENSHOT_DIR")
-
-
-def shoot(page, name):
-    if SHOTS:
-        for width, height, size in ((1280, 900, "desktop"), (390, 844, "phone")):
-            page.set_viewport_size({"width": width, "height": height})
-            page.screenshot(path=f"{SHOTS}/{name}-{size}.png", full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
+shoot = shooter("people")
 
 
 def test_the_office_adds_a_unit_and_its_handler_who_then_logs_in(page, server, district, unit, office, leader):

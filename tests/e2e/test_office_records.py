@@ -5,12 +5,10 @@ first without the scan), records the proposer's paper feedback form (refused fir
 needs its reason), corrects the reply's outcome and the item's title after closing, and closes an
 item whose feedback window ended. Each step checks what the next person sees: the handler reads the
 consultation on the timeline, the proposer reads their feedback and the closed item.
-Screenshots at 1280x900 and 390x844 go to /tmp/shots/onbehalf-*.png (SHOTS to move them).
+Screenshots at 1366x768 and 390x844 go to /tmp/shots/onbehalf-*.png (SHOTS to move them).
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,23 +23,16 @@ from workflow.services import intake
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
 from ..workflow.flow import reply as send
-from .test_login_in_browser import log_in
+from .screens import as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4 scanned paper form"}
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"onbehalf-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("onbehalf")
 
 
 def category(code):
@@ -65,14 +56,6 @@ def field_error(page, name):
 
 def actions(page):
     return page.locator("ol.item-timeline li").evaluate_all("(rows) => rows.map((row) => row.dataset.action)")
-
-
-def as_another(browser, server, username):
-    context = browser.new_context(locale="zh-CN")
-    other = context.new_page()
-    log_in(other, server, username)
-    other.wait_for_url(f"{server.url}/")
-    return context, other
 
 
 def test_the_office_records_for_others_then_closes_and_corrects(

@@ -7,7 +7,7 @@ from reports.charts import PALETTE
 
 from ..annual.builders import handled_item
 from ..factories import MembershipFactory, UserFactory
-from .test_login_in_browser import log_in
+from .screens import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

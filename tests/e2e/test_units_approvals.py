@@ -6,8 +6,6 @@ Each step checks what the next person sees. Screenshots of every screen at 1366x
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,33 +19,17 @@ from workflow.services import intake, opinions, replies
 
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
-from .test_login_in_browser import log_in
+from .screens import SIZES, as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 TEXT = "经研究，该建议涉及的养老驿站选址暂不具备条件。\n\n我局将把建议留作参考，在编制下一年度规划时统筹考虑。"
 INSTRUCTION = "请区经委会同区民政局年内拿出选址方案，报我阅。"
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"approvals-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
-
-
-def as_another(browser, server, username):
-    """A second person at their own browser."""
-    context = browser.new_context(locale="zh-CN", viewport=SIZES["wide"])
-    other = context.new_page()
-    log_in(other, server, username)
-    other.wait_for_url(f"{server.url}/")
-    return context, other
+shoot = shooter("approvals")
 
 
 def submitted_reply(office, proposer, unit, handler, leader, district):

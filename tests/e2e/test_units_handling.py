@@ -8,8 +8,6 @@ step checks what the next person sees. Screenshots at 1366x768 and 390x844 go to
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,21 +20,15 @@ from workflow.services import intake
 
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import receive
-from .test_office_records import PDF, as_another
+from .screens import as_another, shooter
+from .test_office_records import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"handling-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["desktop"])
+shoot = shooter("handling")
 
 
 def act(page, item, name):

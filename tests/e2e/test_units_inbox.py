@@ -8,8 +8,6 @@ the reason; follows an item to its page; picks 科委 and sees its co-unit opini
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,22 +20,15 @@ from workflow.services import intake, replies
 
 from ..factories import MembershipFactory
 from ..workflow.flow import consult, receive
-from .test_login_in_browser import log_in
+from .screens import as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"units-inbox-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("units-inbox")
 
 
 def assigned(office, proposer, *, number, title, lead_units, co_units=(), now=NOW):
@@ -114,10 +105,7 @@ def test_a_handler_of_two_units_walks_the_inbox_and_the_head_sees_the_approvals(
     assert page.locator("#act-acceptance").count() == 0
     shoot(page, "other-unit")
 
-    context = browser.new_context(locale="zh-CN")
-    other = context.new_page()
-    log_in(other, server, "head")
-    other.wait_for_url(f"{server.url}/")
+    context, other = as_another(browser, server, "head")
     other.goto(f"{server.url}/units/")
     assert "0004" in other.locator("#act-approval").inner_text()
     assert other.locator(".inbox-units").count() == 0  # one unit: no picker

@@ -8,8 +8,6 @@ Screenshots at 1366x768 and 390x844 go to /tmp/shots/replies-*.png (SHOTS to mov
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,14 +23,12 @@ from workflow.services.feedback import record_feedback
 from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
 from ..workflow.flow import reply as send
-from .test_login_in_browser import log_in
+from .screens import SIZES, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots"))  # noqa: S108 (where the team looks at screenshots)
-SIZES = {"wide": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed reply"}
 TEXT = "\n\n".join(
     f"　　{n}、关于社区养老服务点建设，我委已会同区民政局开展调研，" + "现将有关情况答复如下。" * 12
@@ -40,12 +36,7 @@ TEXT = "\n\n".join(
 )
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"replies-{name}-{size}.png"), full_page=True)
-    page.set_viewport_size(SIZES["wide"])
+shoot = shooter("replies")
 
 
 def category(code):
