@@ -7,6 +7,7 @@ from deadlines.notices import warn_missing_years
 from districts.models import HandlingUnit, Role
 from districts.selectors import active_memberships
 from web.office.dashboard.views import dashboard, office_districts_of
+from web.units.inbox.views import inbox, units_of
 from workflow.access import acts_as_office, district_ids
 
 
@@ -15,10 +16,13 @@ def home(request):
     """The landing page: the roles the user holds and where each one works.
 
     Office staff land on their dashboard itself (`/office/` is its address with a chosen district,
-    year and body): the login's redirect to the home page ends there, without one more hop.
+    year and body), handlers and unit heads on their unit's inbox (`/units/`): the login's redirect
+    to the home page ends there, without one more hop.
     """
     if district_ids(request.user, (Role.OFFICE,)) and office_districts_of(request.user):
         return dashboard(request)
+    if units_of(request.user):
+        return inbox(request)
     memberships = active_memberships(request.user)
     led_units = []
     if any(m.role == Role.LEADER for m in memberships):

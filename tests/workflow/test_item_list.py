@@ -465,8 +465,6 @@ def test_every_role_finds_the_list_in_the_navigation(client, world, who, request
         ("office", "?year=&amp;mine=on", ["0003", "0099"]),
         ("office", "?year=&amp;overdue=on", []),
         ("leader", "?year=&amp;key=on", ["0002"]),
-        ("handler", "?year=&amp;mine=on", ["0001"]),
-        ("other_handler", "?year=&amp;mine=on", ["0002"]),
         ("proposer_user", "?year=", ["0001", "0099"]),
         ("city_admin", "?year=", ["0001", "0002", "0003", "0099", "9001"]),
     ],
@@ -478,6 +476,16 @@ def test_each_role_card_on_the_home_page_links_to_its_list(client, world, who, l
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("items:list")}{link}"' in home
     assert sorted(numbers(get(client, user, link.replace("&amp;", "&")))) == expected
+
+
+@pytest.mark.parametrize(("who", "expected"), [("handler", ["0001"]), ("other_handler", ["0002"])])
+def test_a_handlers_home_is_the_units_inbox_and_its_list_shows_the_units_items(client, world, who, expected, request):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    home = client.get(reverse("home"))
+    assert "units/inbox/inbox.html" in [t.name for t in home.templates]
+    assert f'href="{reverse("items:list")}"' in home.content.decode()
+    assert sorted(numbers(get(client, user, "?year=&mine=on"))) == expected
 
 
 def test_the_items_link_is_current_on_the_list(client, world, office):
