@@ -4,8 +4,9 @@ The drive (`demo.drive`) moves most items along at random, so what waits on the 
 demo unit's handler and head, the demo leader and the demo member is luck. Here a dozen of this
 year's Minhang proposals are stopped, through the services, exactly where each login acts next:
 to review, to assign, a returned assignment to reassign, an extension to decide, assignments to
-accept, a reply to draft, replies at the head's, the leader's and the office's step, and a reply
-awaiting the member's feedback. Numbers 0901 onwards; an existing number is left as it is, so a
+accept, a reply to draft, replies at the head's, the leader's and the office's step, a reply
+awaiting the member's feedback, a co-unit's opinion owed, a reply the head sent back to revise,
+and a key item the demo leader supervises. Numbers 0901 onwards; an existing number is left as it is, so a
 second seed run adds nothing.
 """
 
@@ -41,6 +42,7 @@ class Stage:
     office: object
     handler: object
     head: object
+    leader: object  # the demo leader: supervises the key item
     unit: HandlingUnit  # the demo handler's and head's unit
     other: HandlingUnit  # a unit with no demo login: it returns an assignment
 
@@ -113,6 +115,27 @@ def _returned(stage, item, now):
     assign.return_assignment(actor=None, now=stage.at(now, 1), assignment=a, reason="该事项不属于本单位职责范围")
 
 
+def _co_opinion(stage, item, now):
+    """Another unit leads; the demo unit co-handles and owes its opinion."""
+    lead, co = assign.assign_units(
+        actor=stage.office, now=now, item=item, lead_units=[stage.other], co_units=[stage.unit]
+    )
+    assign.accept_assignment(actor=None, now=stage.at(now, 1), assignment=lead)
+    assign.accept_assignment(actor=stage.handler, now=stage.at(now, 1), assignment=co)
+
+
+def _sent_back(stage, item, now):
+    reply = _reply(stage, item, now)
+    replies.send_back_reply(
+        actor=stage.head, now=stage.at(now, 5), reply=reply, reason="请补充具体实施时间表和责任科室"
+    )
+
+
+def _key(stage, item, now):
+    _accepted(stage, item, now)
+    assign.mark_key_item(actor=stage.office, now=stage.at(now, 2), item=item, leader=stage.leader)
+
+
 def _pending(stage, item, now):
     assign.assign_units(actor=stage.office, now=now, item=item, lead_units=[stage.unit])
 
@@ -135,19 +158,26 @@ WORK: list[tuple[str, Callable | None]] = [
     ("关于保护历史风貌街区的建议", _at_leader),  # the leader signs off
     ("关于完善垃圾分类收运体系的建议", _at_office),  # the office sends or sends back
     ("关于加强楼宇经济服务的建议", _sent),  # the member gives feedback
+    ("关于加强河道水环境治理的建议", _co_opinion),  # the demo unit sends its co-unit opinion
+    ("关于完善社区嵌入式托育服务的建议", _sent_back),  # the handler revises the reply the head sent back
+    ("关于推进“15分钟社区生活圈”建设的建议", _key),  # the leader's key item: an instruction
 ]
 
 
 def stage_waiting_work(*, today) -> int:
     """Add the items of `WORK` that are missing in Minhang this year; returns how many were added."""
     district = District.objects.filter(code="minhang").first()
-    office, handler, head = (_login(role, district) for role in (Role.OFFICE, Role.HANDLER, Role.UNIT_HEAD))
+    office, handler, head, leader = (
+        _login(role, district) for role in (Role.OFFICE, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER)
+    )
     member = _login(Role.PROPOSER, district)
-    if not all((office, handler, head, member)):
+    if not all((office, handler, head, leader, member)):
         return 0
     unit = handler.unit
     other = HandlingUnit.objects.filter(district=district, is_active=True).exclude(pk=unit.pk).order_by("sort_order")
-    stage = Stage(office=office.user, handler=handler.user, head=head.user, unit=unit, other=other.first())
+    stage = Stage(
+        office=office.user, handler=handler.user, head=head.user, leader=leader.user, unit=unit, other=other.first()
+    )
     body, kind = Body.CPPCC, Kind.PROPOSAL
     session = Session.objects.filter(district=district, body=body, year=today.year).first()
     categories = list(Category.objects.filter(district=district, is_active=True).order_by("sort_order"))
