@@ -1,10 +1,12 @@
-"""Shared fixtures: a district with its units and one user per role, built per test.
+"""Shared fixtures: a district with its units and one user per role, an item assigned to two units, built per test.
 
 Tests that need the real PostgreSQL or Redis are marked `services`; they skip on a
 laptop without them, and fail in CI where REQUIRE_SERVICES=1.
 """
 
+import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -13,8 +15,14 @@ from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 
 from districts.models import Role
+from workflow.models import Assignment
+from workflow.services import assignment as assign
+from workflow.services import intake
 
 from .factories import DistrictFactory, MembershipFactory, ProposerFactory, UnitFactory, UserFactory
+from .workflow.flow import receive
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday: when `item` is received
 
 
 def _services_missing():
@@ -169,6 +177,18 @@ def other_handler(district, other_unit):
 
 
 @pytest.fixture
+def co_unit(district):
+    return UnitFactory(district=district, name="区民政局", short_name="民政局")
+
+
+@pytest.fixture
+def co_handler(district, co_unit):
+    user = UserFactory(username="co_handler", full_name="民政局承办人")
+    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
+    return user
+
+
+@pytest.fixture
 def proposer(district):
     return ProposerFactory(district=district, name="张委员")
 
@@ -192,3 +212,25 @@ def city_admin(db):
     user = UserFactory(username="admin", full_name="市管理员")
     MembershipFactory(user=user, role=Role.CITY_ADMIN, district=None)
     return user
+
+
+@pytest.fixture
+def item(office, proposer):
+    """The proposer's item, received and registered by the office on NOW; not assigned yet."""
+    received = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
+    return intake.register_item(actor=office, now=NOW, item=received)
+
+
+@pytest.fixture
+def assigned(item, office, unit, co_unit, leader):
+    """`unit` leads, `co_unit` co-handles; neither has accepted yet."""
+    return assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
+
+
+@pytest.fixture
+def accepted(assigned, handler, co_handler):
+    """Both units accepted (read again from the database); no consultation, no opinion yet."""
+    lead, co = assigned
+    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    return Assignment.objects.get(pk=lead.pk), Assignment.objects.get(pk=co.pk)

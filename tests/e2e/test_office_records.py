@@ -14,13 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from districts.models import Role
 from proposals.models import Item
 from workflow.models import Event, Feedback, OutcomeCategory, Reply
 from workflow.services import assignment as assign
 from workflow.services import intake
 
-from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
 from ..workflow.flow import reply as send
 from .screens import as_another, log_in, shooter
@@ -59,17 +57,11 @@ def actions(page):
 
 
 def test_the_office_records_for_others_then_closes_and_corrects(
-    browser, page, server, settings, tmp_path, district, office, unit, handler, head, leader, proposer, proposer_user
+    browser, page, server, settings, tmp_path, office, handler, head, leader, proposer, proposer_user, unit, accepted
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    co_unit = UnitFactory(district=district, name="区民政局", short_name="民政局")
-    co_handler = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=co_handler, role=Role.HANDLER, district=district, unit=co_unit)
-    item = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    intake.register_item(actor=office, now=NOW, item=item)
-    lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    lead, co = accepted
+    item = lead.item
 
     log_in(page, server, "office")
     page.wait_for_url(f"{server.url}/")

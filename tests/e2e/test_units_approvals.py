@@ -10,15 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from districts.models import Role
 from notifications.models import Notification, NotificationKind
 from proposals.models import Item
 from workflow.models import Event, OutcomeCategory, Reply
 from workflow.services import assignment as assign
-from workflow.services import intake, opinions, replies
+from workflow.services import opinions, replies
 
-from ..factories import MembershipFactory, UnitFactory, UserFactory
-from ..workflow.flow import consult, receive
+from ..workflow.flow import consult
 from .screens import SIZES, as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
@@ -32,16 +30,10 @@ INSTRUCTION = "请区经委会同区民政局年内拿出选址方案，报我�
 shoot = shooter("approvals")
 
 
-def submitted_reply(office, proposer, unit, handler, leader, district):
-    """A key item `unit` leads with a co-unit; consulted, the opinion in; a 留作参考 reply submitted to the head."""
-    co_unit = UnitFactory(district=district, name="区民政局", short_name="民政局")
-    co_handler = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=co_handler, role=Role.HANDLER, district=district, unit=co_unit)
-    item = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    intake.register_item(actor=office, now=NOW, item=item)
-    lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+def submitted_reply(accepted, office, handler, co_handler, leader):
+    """The item made key; consulted, the co-unit's opinion in; a 留作参考 reply submitted to the head."""
+    lead, co = accepted
+    item = lead.item
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见，配合做好选址调研")
     consult(lead, handler, NOW)
     assign.mark_key_item(actor=office, now=NOW, item=item, leader=leader)
@@ -58,9 +50,9 @@ def submitted_reply(office, proposer, unit, handler, leader, district):
 
 
 def test_the_head_sends_back_then_approves_and_the_leader_signs_off_and_instructs(
-    browser, page, server, district, office, unit, handler, head, leader, proposer
+    browser, page, server, district, office, unit, handler, head, leader, proposer, co_handler, accepted
 ):
-    reply = submitted_reply(office, proposer, unit, handler, leader, district)
+    reply = submitted_reply(accepted, office, handler, co_handler, leader)
     item_id = reply.assignment.item_id
     page.set_viewport_size(SIZES["wide"])
 

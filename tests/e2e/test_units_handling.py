@@ -13,12 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from districts.models import Role
 from workflow.models import Assignment, Consultation, CoUnitOpinion
 from workflow.services import assignment as assign
 from workflow.services import intake
 
-from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import receive
 from .screens import as_another, shooter
 from .test_office_records import PDF
@@ -47,15 +45,10 @@ def field_error(page, name):
 
 
 def test_a_unit_accepts_consults_a_co_unit_sends_its_opinion_and_another_item_is_returned(
-    browser, server, settings, tmp_path, district, office, unit, handler, leader, proposer
+    browser, server, settings, tmp_path, district, office, unit, handler, leader, proposer, co_handler, item, assigned
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    co_unit = UnitFactory(district=district, name="区民政局", short_name="民政局")
-    co_handler = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=co_handler, role=Role.HANDLER, district=district, unit=co_unit)
-    item = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    intake.register_item(actor=office, now=NOW, item=item)
-    lead, _co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
+    lead, _co = assigned
     other = receive(office, proposer, now=NOW, number="0002", title="关于整治河道污染的提案")
     intake.register_item(actor=office, now=NOW, item=other)
     # Assigned today (the live server's clock): its acceptance window is still open.

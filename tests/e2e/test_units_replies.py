@@ -13,14 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from districts.models import Role
 from proposals.models import Item
 from workflow.models import FollowUp, OutcomeCategory, Reply
 from workflow.services import assignment as assign
 from workflow.services import intake, opinions, replies
 from workflow.services.feedback import record_feedback
 
-from ..factories import MembershipFactory, UnitFactory, UserFactory
 from ..workflow.flow import consult, receive
 from ..workflow.flow import reply as send
 from .screens import SIZES, log_in, shooter
@@ -49,20 +47,24 @@ def press(page, action):
 
 
 def test_the_handler_drafts_submits_revises_and_reports_progress(
-    browser, page, server, settings, tmp_path, district, office, unit, handler, head, leader, proposer, proposer_user
+    browser,
+    page,
+    server,
+    settings,
+    tmp_path,
+    office,
+    unit,
+    handler,
+    head,
+    leader,
+    proposer,
+    proposer_user,
+    co_handler,
+    item,
+    accepted,
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    co_unit = UnitFactory(district=district, name="区民政局", short_name="民政局")
-    co_handler = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=co_handler, role=Role.HANDLER, district=district, unit=co_unit)
-    item = intake.register_item(
-        actor=office,
-        now=NOW,
-        item=receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议"),
-    )
-    lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
+    lead, co = accepted
     consult(lead, handler, NOW)
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见。\n\n建议加快选址。")
 

@@ -6,9 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.base import ContentFile
 
-from districts.models import Role
 from proposals.models import Attachment, Item
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from workflow.models import OutcomeCategory
 from workflow.services import assignment as assign
 from workflow.services import intake
@@ -57,18 +55,6 @@ def received(office, proposer):
 @pytest.fixture
 def registered(received, office):
     return intake.register_item(actor=office, now=NOW, item=received)
-
-
-@pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
 
 
 @pytest.fixture

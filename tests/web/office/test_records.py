@@ -52,36 +52,9 @@ def scan(name="form.pdf", content=b"%PDF-1.4 scanned form"):
 
 
 @pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
-
-
-@pytest.fixture
-def item(office, proposer):
-    received = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    return intake.register_item(actor=office, now=NOW, item=received)
-
-
-@pytest.fixture
-def assigned(item, office, unit, co_unit, handler, co_handler, leader):
-    """`unit` leads, `co_unit` co-handles; both accepted, no consultation, no opinion yet."""
-    lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
-    return lead, co
-
-
-@pytest.fixture
-def replied(assigned, handler, head, leader, office, co_handler):
+def replied(accepted, handler, head, leader, office, co_handler):
     """Replied with CPPCC C (留作参考): closes once the proposer agrees or the window ends."""
-    lead, co = assigned
+    lead, co = accepted
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见")
     consult(lead, handler, NOW)
     send(lead, handler=handler, head=head, leader=leader, office=office, category=category("cppcc", "C"), now=NOW)
@@ -197,8 +170,8 @@ def test_a_second_form_of_the_same_proposer_is_refused(client, office, closed, p
     assert errors(response) == ["This proposer's feedback on this reply is already in."]
 
 
-def test_feedback_before_the_reply_is_refused_with_the_services_reason(client, office, assigned, proposer):
-    lead, _co = assigned
+def test_feedback_before_the_reply_is_refused_with_the_services_reason(client, office, accepted, proposer):
+    lead, _co = accepted
     client.force_login(office)
     response = client.post(url("feedback", lead.item), feedback_data(proposer))
     assert response.status_code == 400
@@ -247,8 +220,8 @@ def consultation_data(assignment, **overrides):
     }
 
 
-def test_the_office_records_a_units_consultation_from_its_scanned_record(client, office, assigned):
-    lead, _co = assigned
+def test_the_office_records_a_units_consultation_from_its_scanned_record(client, office, accepted):
+    lead, _co = accepted
     client.force_login(office)
     assert client.get(url("consultation", lead.item)).status_code == 200
     response = client.post(url("consultation", lead.item), consultation_data(lead), follow=True)
@@ -259,8 +232,8 @@ def test_the_office_records_a_units_consultation_from_its_scanned_record(client,
     assert Obligation.objects.get(item=lead.item, kind="consultation").fulfilled_at is not None
 
 
-def test_a_consultation_needs_its_scan_and_cannot_be_in_the_future(client, office, assigned):
-    lead, _co = assigned
+def test_a_consultation_needs_its_scan_and_cannot_be_in_the_future(client, office, accepted):
+    lead, _co = accepted
     client.force_login(office)
     response = client.post(url("consultation", lead.item), consultation_data(lead, form=""))
     assert errors(response, "form") == ["Attach the scanned consultation record when recording it for the proposer."]
@@ -281,8 +254,8 @@ def test_a_consultation_of_a_unit_that_has_not_accepted_is_refused(client, offic
     assert errors(response) == ["The unit must accept the assignment before consulting."]
 
 
-def test_the_office_waives_a_consultation_the_proposer_declined(client, office, assigned):
-    lead, _co = assigned
+def test_the_office_waives_a_consultation_the_proposer_declined(client, office, accepted):
+    lead, _co = accepted
     client.force_login(office)
     data = {"assignment": lead.pk, "held_on": "2026-03-02", "notes": "", "form": scan("note.pdf")}
     response = client.post(url("consultation_waiver", lead.item), data)
@@ -295,8 +268,8 @@ def test_the_office_waives_a_consultation_the_proposer_declined(client, office, 
     assert Event.objects.filter(item=lead.item, action="consultation.waived").count() == 1
 
 
-def test_a_double_submit_records_one_consultation(client, office, assigned):
-    lead, _co = assigned
+def test_a_double_submit_records_one_consultation(client, office, accepted):
+    lead, _co = accepted
     client.force_login(office)
     token = str(uuid.uuid4())
     for _ in range(2):
@@ -307,8 +280,8 @@ def test_a_double_submit_records_one_consultation(client, office, assigned):
 # --- a co-unit's opinion ----------------------------------------------------------------------
 
 
-def test_the_office_waives_a_co_units_opinion_with_its_reason(client, office, assigned):
-    _lead, co = assigned
+def test_the_office_waives_a_co_units_opinion_with_its_reason(client, office, accepted):
+    _lead, co = accepted
     client.force_login(office)
     response = client.post(url("opinion_waiver", co.item), {"assignment": co.pk, "reason": " "})
     assert response.status_code == 400
@@ -322,8 +295,8 @@ def test_the_office_waives_a_co_units_opinion_with_its_reason(client, office, as
     assert not opinions.missing_opinions(co.item).exists()
 
 
-def test_an_opinion_already_in_cannot_be_waived(client, office, assigned, co_handler):
-    _lead, co = assigned
+def test_an_opinion_already_in_cannot_be_waived(client, office, accepted, co_handler):
+    _lead, co = accepted
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意")
     client.force_login(office)
     response = client.post(url("opinion_waiver", co.item), {"assignment": co.pk, "reason": "催办无果"})
@@ -331,15 +304,15 @@ def test_an_opinion_already_in_cannot_be_waived(client, office, assigned, co_han
     assert errors(response) == ["This unit's opinion is already in."]
 
 
-def test_a_lead_assignment_is_not_a_co_unit_to_waive(client, office, assigned):
-    lead, _co = assigned
+def test_a_lead_assignment_is_not_a_co_unit_to_waive(client, office, accepted):
+    lead, _co = accepted
     client.force_login(office)
     response = client.post(url("opinion_waiver", lead.item), {"assignment": lead.pk, "reason": "催办无果"})
     assert response.status_code == 400 and errors(response, "assignment")  # not among the choices
 
 
-def test_a_double_submit_waives_once(client, office, assigned):
-    _lead, co = assigned
+def test_a_double_submit_waives_once(client, office, accepted):
+    _lead, co = accepted
     client.force_login(office)
     token = str(uuid.uuid4())
     responses = [
@@ -459,10 +432,10 @@ def labels(acts):
     return [(act.label, act.primary) for act in acts]
 
 
-def test_the_office_is_offered_each_act_where_it_applies(office, assigned, handler, proposer_user):
+def test_the_office_is_offered_each_act_where_it_applies(office, accepted, handler, proposer_user):
     from web.items.page import _assignments
 
-    lead, _co = assigned
+    lead, _co = accepted
     item = lead.item
     acts = offers(office, item, _assignments(office, item))
     assert all(isinstance(act, Act) for act in acts)

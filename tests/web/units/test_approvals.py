@@ -55,18 +55,6 @@ def submitted(lead, handler, code="A"):
 
 
 @pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
-
-
-@pytest.fixture
 def lead(office, proposer, unit, co_unit, handler, co_handler, head, leader):
     return handled_item(office, proposer, unit, co_unit, handler, co_handler)
 

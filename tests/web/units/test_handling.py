@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from districts.models import Role
 from proposals.models import Attachment, Item
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory
 from web.units.handling.panel import offers
 from workflow.models import Assignment, Consultation, CoUnitOpinion, Event, Extension, Obligation
 from workflow.selectors import get_item_for
@@ -46,38 +46,6 @@ def clock(_private_media_and_clock):
 
 def pdf(name="form.pdf", content=b"%PDF-1.4 scanned form"):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-@pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
-
-
-@pytest.fixture
-def item(office, proposer):
-    received = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    return intake.register_item(actor=office, now=NOW, item=received)
-
-
-@pytest.fixture
-def assigned(item, office, unit, co_unit, leader):
-    """`unit` leads, `co_unit` co-handles; neither has accepted yet."""
-    return assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-
-
-@pytest.fixture
-def accepted(assigned, handler, co_handler):
-    lead, co = assigned
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
-    return Assignment.objects.get(pk=lead.pk), Assignment.objects.get(pk=co.pk)
 
 
 def url(name, item):

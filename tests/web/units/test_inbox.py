@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from deadlines import calendar
 from districts.models import Role
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory
 from tests.workflow.flow import consult, receive
 from workflow.models import OutcomeCategory
 from workflow.services import assignment as assign
@@ -33,18 +33,6 @@ URL = reverse("inbox:inbox")
 def _clock():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
 
 
 def category(code="A"):

@@ -22,10 +22,10 @@ from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from web.units.replies.panel import offers
 from workflow.models import ClosingReport, FollowUp, OutcomeCategory, Reply
 from workflow.services import assignment as assign
-from workflow.services import intake, opinions, replies
+from workflow.services import opinions, replies
 from workflow.services.feedback import record_feedback
 
-from ...workflow.flow import consult, receive
+from ...workflow.flow import consult
 from ...workflow.flow import reply as send
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
@@ -54,36 +54,9 @@ def pdf(name="复文.pdf", content=b"%PDF-1.4 signed reply"):
 
 
 @pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
-
-
-@pytest.fixture
-def item(office, proposer):
-    received = receive(office, proposer, now=NOW, number="0001", title="关于加强社区养老服务的建议")
-    return intake.register_item(actor=office, now=NOW, item=received)
-
-
-@pytest.fixture
-def assigned(item, office, unit, co_unit, handler, co_handler, leader):
-    """`unit` leads, `co_unit` co-handles; both accepted, no consultation, no opinion yet."""
-    lead, co = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[unit], co_units=[co_unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
-    assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
-    return lead, co
-
-
-@pytest.fixture
-def ready(assigned, handler, co_handler):
+def ready(accepted, handler, co_handler):
     """The consultation is recorded and the co-unit's opinion is in: the reply may be submitted."""
-    lead, co = assigned
+    lead, co = accepted
     consult(lead, handler, NOW)
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意主办单位意见。\n\n建议加快进度。")
     return lead
@@ -212,8 +185,8 @@ def test_the_handler_submits_and_sees_where_the_reply_is(client, handler, ready)
     assert errors(again) == ["The reply is being approved; it can be edited once sent back."]
 
 
-def test_submitting_without_a_consultation_is_refused_and_nothing_is_saved(client, handler, assigned, co_handler):
-    lead, co = assigned
+def test_submitting_without_a_consultation_is_refused_and_nothing_is_saved(client, handler, accepted, co_handler):
+    lead, co = accepted
     opinions.submit_opinion(actor=co_handler, now=NOW, assignment=co, text="同意")
     client.force_login(handler)
     response = client.post(url(lead), draft_data(action="submit", text="我的答复"))
@@ -223,8 +196,8 @@ def test_submitting_without_a_consultation_is_refused_and_nothing_is_saved(clien
     assert not Reply.objects.exists()
 
 
-def test_submitting_names_the_co_units_still_missing(client, handler, assigned):
-    lead, _co = assigned
+def test_submitting_names_the_co_units_still_missing(client, handler, accepted):
+    lead, _co = accepted
     consult(lead, handler, NOW)
     client.force_login(handler)
     page = client.get(url(lead))
@@ -307,8 +280,8 @@ def test_another_unit_of_the_district_and_another_district_find_nothing(client, 
     assert client.get(reverse("replies:reply", args=[999999])).status_code == 404
 
 
-def test_a_co_unit_does_not_reply(client, co_handler, assigned):
-    lead, co = assigned
+def test_a_co_unit_does_not_reply(client, co_handler, accepted):
+    lead, co = accepted
     client.force_login(co_handler)
     assert client.get(url(lead)).status_code == 404  # the lead's draft is not the co-unit's to see
     assert client.get(url(co)).status_code == 403  # its own assignment: it sends an opinion instead
