@@ -45,9 +45,9 @@ def test_the_supervising_leader_instructs_and_the_units_handlers_and_heads_are_t
     assert told() == {(handler.pk, kind), (head.pk, kind), (co_handler.pk, kind)}  # not the leader, not the office
     notice = Notification.objects.select_related("recipient", "item", "obligation__unit").filter(recipient=head).first()
     assert notice.params == {"leader": "分管副区长", "text": TEXT}
+    body = render(notice).body  # in the recipient's language: Chinese unless they chose English
+    assert body.startswith("重点督办件0001号") and "督办领导分管副区长" in body and TEXT in body
     with translation.override("en"):
-        body = render(notice).body
-        assert body.startswith("分管副区长, who supervises the key item 0001") and TEXT in body
         assert timeline.describe(event) == f"The supervising district leader gave an instruction: {TEXT}"
 
 
