@@ -18,7 +18,7 @@ from django.utils import translation
 
 from districts.models import Role
 from proposals.models import Attachment, Item
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory
 from tests.workflow.flow import consult, receive
 from web.items.panel import Act
 from web.office.decisions.acts import offers
@@ -53,18 +53,6 @@ def file_of(item, name, purpose=Attachment.Purpose.REPLY, user=None):
         size=14,
         uploaded_by=user,
     )
-
-
-@pytest.fixture
-def co_unit(district):
-    return UnitFactory(district=district, name="区民政局", short_name="民政局")
-
-
-@pytest.fixture
-def co_handler(district, co_unit):
-    user = UserFactory(username="co_handler", full_name="民政局承办人")
-    MembershipFactory(user=user, role=Role.HANDLER, district=district, unit=co_unit)
-    return user
 
 
 def handled_item(office, proposer, unit, co_unit, handler, co_handler, *, number="0001", **fields):
