@@ -234,3 +234,15 @@ def accepted(assigned, handler, co_handler):
     assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
     assign.accept_assignment(actor=co_handler, now=NOW, assignment=co)
     return Assignment.objects.get(pk=lead.pk), Assignment.objects.get(pk=co.pk)
+
+
+@pytest.fixture
+def calendar_kept(monkeypatch):
+    """The working-day calendar stays in memory for the whole test: no re-check against the table.
+
+    A running site re-reads it every minute (`deadlines.calendar.RECHECK_SECONDS`); a test counting
+    queries around a slow step (57 items received on a loaded machine) would count that re-read.
+    """
+    from deadlines import calendar
+
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", float("inf"))
