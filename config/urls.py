@@ -26,8 +26,14 @@ urlpatterns = [
     path("", include("web.units.approvals.urls")),
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
+    path("my/submissions/", include("web.proposers.submissions.urls")),
+    path("my/", include("web.proposers.items.urls")),
+    path("office/submissions/", include("web.office.submissions.urls")),
+    path("public/", include("web.portal.urls")),
+    path("", include("web.disclosure.urls")),
     path("reports/", include("web.reports.urls")),
     path("notifications/", include("web.notifications.urls")),
     path("api/v1/", include("api.urls")),
+    path("api/", include("api.docs")),
     path("admin/", admin.site.urls),
 ]

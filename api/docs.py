@@ -1,0 +1,3 @@
+"""The OpenAPI schema and its browsable docs, every asset served locally."""
+
+urlpatterns = []

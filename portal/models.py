@@ -1,0 +1,1 @@
+"""What the public may read: the index of published replies."""
