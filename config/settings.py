@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # trigram similarity for the review's merge hints
+    "django.contrib.sitemaps",  # the public portal's sitemap
     "rest_framework",
     "django_filters",
     "drf_spectacular",
