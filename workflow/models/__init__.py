@@ -1,5 +1,6 @@
 """The tables of the workflow. The rules that change them live in `workflow.services`."""
 
+from .disclosure import DisclosureRequest
 from .events import Event
 from .handling import (
     Assignment,
@@ -21,6 +22,7 @@ __all__ = [
     "ClosingReport",
     "CoUnitOpinion",
     "Consultation",
+    "DisclosureRequest",
     "Event",
     "Extension",
     "Feedback",
