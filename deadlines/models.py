@@ -78,6 +78,13 @@ class PeriodStart(models.TextChoices):
     REPLY_SENT = "reply_sent", _("reply sent")
     DISAGREEMENT = "disagreement", _("disagreement")
     PREVIOUS_REPORT = "previous_report", _("previous report")
+    INVITATION = "invitation", _("invitation")
+
+
+# Not an obligation of an item: the window in which a proposer invited to co-sign an item handed in
+# online (`submissions`) confirms or declines. A policy like the others, so a district sets its own.
+COSIGN_WINDOW = "cosign"
+POLICY_KINDS = [*ObligationKind.choices, (COSIGN_WINDOW, _("Confirm or decline co-signing"))]
 
 
 class DeadlinePolicy(models.Model):
@@ -97,7 +104,7 @@ class DeadlinePolicy(models.Model):
         related_name="deadline_policies",
         verbose_name=_("session"),
     )
-    kind = models.CharField(_("obligation"), max_length=20, choices=ObligationKind.choices)
+    kind = models.CharField(_("obligation"), max_length=20, choices=POLICY_KINDS)
     amount = models.PositiveSmallIntegerField(_("period"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, choices=PeriodUnit.choices, blank=True)
     start = models.CharField(_("counted from"), max_length=20, choices=PeriodStart.choices, blank=True)

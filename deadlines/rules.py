@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from . import calendar
-from .models import DeadlinePolicy, ObligationKind, PeriodStart, PeriodUnit
+from .models import COSIGN_WINDOW, DeadlinePolicy, ObligationKind, PeriodStart, PeriodUnit
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ DEFAULT_PERIODS = {
     ObligationKind.FEEDBACK: Period(1, PeriodUnit.MONTHS, PeriodStart.REPLY_SENT),
     ObligationKind.REHANDLING_REPLY: Period(1, PeriodUnit.MONTHS, PeriodStart.DISAGREEMENT),
     ObligationKind.FOLLOW_UP: Period(1, PeriodUnit.MONTHS, PeriodStart.PREVIOUS_REPORT),
+    COSIGN_WINDOW: Period(3, PeriodUnit.WORKING_DAYS, PeriodStart.INVITATION),
 }
 
 # The category's follow-up cadence (OutcomeCategory.FollowUp) in months.
@@ -217,3 +218,13 @@ def explain(obligation) -> str:
             "text": text
         }
     return text
+
+
+def cosign_answer_by(*, submission, now) -> dt.date:
+    """The last day a proposer invited `now` to co-sign `submission` may confirm or decline.
+
+    `submission` is anything with `district_id`, `body` and `session_id`: the district's policy for the
+    co-sign window applies as for an item's obligations (default: 3 working days after the invitation).
+    """
+    rule = make_rule(item=submission, kind=COSIGN_WINDOW, assignment=None, starts_on=local_date(now), now=now)
+    return derive(rule).due_on
