@@ -169,7 +169,13 @@ REPLY_DRAFT_ACTIONS = (
 )
 # A co-unit's opinion goes to the lead unit (`_opinion_scope`): that it was sent, or waived and why,
 # is not the proposers' to read.
-OPINION_ACTIONS = ("opinion.submitted", "opinion.waived")
+OPINION_ACTIONS = (
+    "opinion.submitted",
+    "opinion.waived",
+    "opinion.approved",
+    "opinion.sent_back",
+    "opinion.sent_to_city",
+)
 # A leader's instruction (批示) is for the district and its units, not for the proposer.
 INTERNAL_ACTIONS = ("instruction.given",)
 

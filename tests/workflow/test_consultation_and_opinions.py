@@ -112,14 +112,11 @@ def test_the_office_waives_a_missing_opinion_with_a_reason(co, office, co_handle
     assert not opinions.missing_opinions(co.item).exists()
 
 
-def test_a_city_item_the_district_co_handles_ends_with_its_opinion(district, office, unit, handler):
-    item = ItemFactory(district=district, kind=Kind.CITY_CO, state=Item.State.REGISTERED, review="registered")
-    (co,) = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[], co_units=[unit])
-    assign.accept_assignment(actor=handler, now=NOW, assignment=co)
-    opinions.submit_opinion(actor=handler, now=NOW, assignment=co, text="会办意见")
-    item.refresh_from_db()
-    assert item.state == Item.State.CLOSED
-    assert not Obligation.objects.filter(item=item, fulfilled_at=None, cancelled_at=None).exists()
+def send_city_opinion(handler, assignment, text):
+    """Submit, approve and record sent (the approval chain itself: tests/workflow/test_city_opinions.py)."""
+    opinion = opinions.submit_opinion(actor=handler, now=NOW, assignment=assignment, text=text)
+    opinions.approve_opinion(actor=None, now=NOW, opinion=opinion)
+    return opinions.record_opinion_sent(actor=handler, now=NOW, opinion=opinion)
 
 
 def test_a_city_item_waits_for_the_unit_taking_over_a_returned_co_assignment(
@@ -129,7 +126,7 @@ def test_a_city_item_waits_for_the_unit_taking_over_a_returned_co_assignment(
     first, second = assign.assign_units(actor=office, now=NOW, item=item, lead_units=[], co_units=[unit, other_unit])
     assign.return_assignment(actor=other_handler, now=NOW, assignment=second, reason="不属于本单位职责")
     assign.accept_assignment(actor=handler, now=NOW, assignment=first)
-    opinions.submit_opinion(actor=handler, now=NOW, assignment=first, text="会办意见")
+    send_city_opinion(handler, first, "会办意见")
     item.refresh_from_db()
     assert item.state == Item.State.HANDLING  # the returned co-unit awaits reassignment
     # The office cannot close it by waiving the returned unit's opinion either: it reassigns.
@@ -140,6 +137,6 @@ def test_a_city_item_waits_for_the_unit_taking_over_a_returned_co_assignment(
 
     third = assign.reassign(actor=office, now=NOW, assignment=second, unit=co_unit)
     assign.accept_assignment(actor=co_handler, now=NOW, assignment=third)
-    opinions.submit_opinion(actor=co_handler, now=NOW, assignment=third, text="民政局会办意见")
+    send_city_opinion(co_handler, third, "民政局会办意见")
     item.refresh_from_db()
     assert item.state == Item.State.CLOSED

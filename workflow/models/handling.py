@@ -170,15 +170,36 @@ class Consultation(models.Model):
 
 
 class CoUnitOpinion(models.Model):
-    """A co-unit's opinion to the lead unit (会办意见), or the office's waiver of it."""
+    """A co-unit's opinion to the lead unit (会办意见), or the office's waiver of it.
+
+    An opinion for a district lead unit is sent when submitted. The district's opinion on a city
+    item it co-handles (市办会办件) speaks for the district to the city's lead unit: like a reply,
+    the unit head approves it (or sends it back), and the unit records it as sent once the signed
+    document has gone through the city's platform.
+    """
+
+    class State(models.TextChoices):
+        AWAITING_HEAD = "awaiting_head", _("awaiting the unit head's approval")
+        SENT_BACK = "sent_back", _("sent back by the unit head")
+        APPROVED = "approved", _("approved, to be sent to the city")
+        SENT = "sent", _("sent")
 
     assignment = models.ForeignKey(
         Assignment, models.PROTECT, related_name="opinions", verbose_name=_("co-unit assignment")
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SENT)
     text = models.TextField(_("opinion"), blank=True)
     submitted_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
+    approved_by = models.ForeignKey(
+        USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     waived = models.BooleanField(_("waived by the office"), default=False)
     waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
     attachments = models.ManyToManyField(
@@ -192,6 +213,13 @@ class CoUnitOpinion(models.Model):
         verbose_name_plural = _("co-unit opinions")
         constraints = [
             models.UniqueConstraint(fields=["assignment", "round"], name="co_opinion_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent") & Q(sent_at__isnull=True),
+                name="co_opinion_sent_when_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(waived=False) | Q(state="sent"), name="co_opinion_waiver_is_final"
+            ),
             models.CheckConstraint(
                 condition=Q(waived=True, text="") & ~Q(waiver_reason="") | Q(waived=False) & ~Q(text=""),
                 name="co_opinion_text_or_waiver",
