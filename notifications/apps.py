@@ -10,6 +10,8 @@ class NotificationsConfig(AppConfig):
         from workflow.signals import event_recorded
 
         from . import checks  # noqa: F401  (register the deploy checks)
+        from .disclosure import schedule_disclosure_answer
         from .events import schedule_event_notices
 
         event_recorded.connect(schedule_event_notices, dispatch_uid="notifications.event_notices")
+        event_recorded.connect(schedule_disclosure_answer, dispatch_uid="notifications.disclosure_answer")

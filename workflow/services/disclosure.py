@@ -1,0 +1,140 @@
+"""依申请公开: a member of the public asks for a reply the proposer consented to disclose on request.
+
+Only an item whose consent is "on request" and whose current reply was sent, not published (the
+portal shows a published one to anyone), can be asked for; anything else is "not found". The
+request reaches the office of the item's district, which grants it (the replies are sent to the
+requester's email or phone on commit, by the notifications app: nothing is published) or refuses
+it with a reason. Each step is on the item's timeline without the requester's name or contact.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from proposals.models import Item
+
+from ..errors import Conflict, WorkflowError, item_not_found
+from ..events import record_event
+from ..models import DisclosureRequest, Reply
+from . import permissions
+from .locking import lock_item, reread
+
+MOBILE = re.compile(r"1[3-9]\d{9}")  # a mainland mobile number, as typed without +86 or spaces
+
+
+def requestable_replies(item):
+    """The item's current replies that a granted request sends: sent, and not on the portal already."""
+    return (
+        Reply.objects.current()
+        .filter(assignment__item=item, published_at__isnull=True)
+        .select_related("assignment__unit")
+        .order_by("assignment__assigned_at", "pk")
+    )
+
+
+def requestable_item(pk) -> Item:
+    """The item a member of the public may ask for, else NotFound exactly like a missing one."""
+    replies = Reply.objects.current().filter(published_at__isnull=True).values("assignment__item_id")
+    try:
+        return Item.objects.select_related("district").get(pk=pk, disclosure=Item.Disclosure.ON_REQUEST, pk__in=replies)
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise item_not_found() from None
+
+
+def contact_channel(contact) -> str:
+    """How the answer goes to `contact`: by email or by SMS; anything else is refused, naming the field."""
+    contact = contact.strip()
+    if MOBILE.fullmatch(re.sub(r"[\s-]", "", contact)):
+        return DisclosureRequest.Channel.SMS
+    try:
+        validate_email(contact)
+    except ValidationError:
+        raise WorkflowError(
+            _("Give an email address or an 11-digit mobile number, so that the office can answer you."),
+            code="contact_invalid",
+            field="contact",
+        ) from None
+    return DisclosureRequest.Channel.EMAIL
+
+
+def _required(value, field, message):
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message, code=f"{field}_missing", field=field)
+    return value
+
+
+def request_disclosure(*, now, item, name, contact, reason) -> DisclosureRequest:
+    """A member of the public (no account, so no actor) asks for the item's reply.
+
+    The same contact asking again while its request waits is a Conflict: the office answers once.
+    """
+    name = _required(name, "name", _("Give your name."))
+    contact = _required(contact, "contact", _("Give an email address or a mobile number."))
+    reason = _required(reason, "reason", _("Say why you ask for this reply."))
+    channel = contact_channel(contact)
+    if channel == DisclosureRequest.Channel.SMS:
+        contact = re.sub(r"[\s-]", "", contact)
+    with transaction.atomic():
+        item = lock_item(item.pk)
+        item = requestable_item(item.pk)
+        if DisclosureRequest.objects.filter(
+            item=item, contact__iexact=contact, state=DisclosureRequest.State.PENDING
+        ).exists():
+            raise Conflict(
+                _("You have already asked for this reply; the office will answer you at this contact."),
+                code="already_requested",
+            )
+        request = DisclosureRequest.objects.create(
+            item=item, name=name, contact=contact, channel=channel, reason=reason, requested_at=now
+        )
+        record_event(item=item, action="disclosure.requested", actor=None, now=now, request=request.pk)
+    return request
+
+
+def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureRequest:
+    """The office of the item's district grants (the replies go to the requester) or refuses with a reason.
+
+    A second decision is a Conflict; a grant after the proposer's consent was corrected away from
+    "on request", or with no sent reply left to send, is refused.
+    """
+    with transaction.atomic():
+        item = lock_item(request.item_id)
+        permissions.require_office(actor, item)
+        request = reread(request)
+        if request.state != DisclosureRequest.State.PENDING:
+            raise Conflict(_("This request has already been decided."), code="already_decided")
+        reason = (reason or "").strip()
+        replies = []
+        if grant:
+            if item.disclosure != Item.Disclosure.ON_REQUEST:
+                raise WorkflowError(
+                    _("The proposer's consent is now: %(consent)s; the reply cannot be sent on request.")
+                    % {"consent": item.get_disclosure_display()},
+                    code="no_consent",
+                )
+            replies = list(requestable_replies(item))
+            if not replies:
+                raise WorkflowError(_("The item has no sent reply to send."), code="no_reply")
+            request.state = DisclosureRequest.State.GRANTED
+        else:
+            if not reason:
+                raise WorkflowError(_("Say why the request is refused."), code="reason_missing", field="reason")
+            request.state = DisclosureRequest.State.REFUSED
+            request.refusal_reason = reason
+        request.decided_by = actor
+        request.decided_at = now
+        request.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at"])
+        request.replies.set(replies)
+        record_event(
+            item=item,
+            action="disclosure.granted" if grant else "disclosure.refused",
+            actor=actor,
+            now=now,
+            request=request.pk,
+            replies=[reply.pk for reply in replies],
+        )
+    return request
