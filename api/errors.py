@@ -7,7 +7,8 @@ request that names several fields keeps them all under `errors`, `field` naming 
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -59,3 +60,32 @@ def _first(codes):
     while isinstance(codes, list | dict):
         codes = next(iter(codes.values() if isinstance(codes, dict) else codes), None)
     return codes
+
+
+@extend_schema_serializer(component_name="ApiError")
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape, for the schema."""
+
+    code = serializers.CharField(help_text="Stable, for programs: e.g. not_found, not_allowed, invalid, reply_sent.")
+    detail = serializers.CharField(help_text="For people, in the caller's language.")
+    field = serializers.CharField(allow_null=True, help_text="The parameter or field at fault, if one is.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Bad input only: every field at fault with its messages.",
+    )
+
+
+ERRORS = {
+    400: "Bad input, or the object's state does not allow it (the service's reason and code).",
+    401: "Not logged in: no session and no valid token.",
+    403: "The caller's role does not allow it.",
+    404: "No such object within the caller's scope (never says whether another district's exists).",
+    409: "Someone else acted first.",
+    429: "Too many requests (the login throttle) or too many failed logins (the lockout).",
+}
+
+
+def error_responses(*statuses):
+    """`extend_schema(responses=...)` entries for these error statuses, each in the one error shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERRORS[code]) for code in statuses}

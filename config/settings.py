@@ -223,15 +223,49 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A script or an app sends `Authorization: Token ...` (docs/api.md); the browser's session works too.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Token logins per client address, besides django-axes' lockout per user name and address.
+    "DEFAULT_THROTTLE_RATES": {"login": env_str("API_LOGIN_RATE", "10/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the client's address as django-axes reads it
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Suggestions and proposals API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Suggestions and proposals API",
+    "DESCRIPTION": "Deputies' suggestions and CPPCC members' proposals: the workflow over HTTP (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `state` or a `kind`: each its own enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStateEnum": "proposals.models.Item.State",
+        "ItemKindEnum": "proposals.models.Kind",
+        "AssignmentStateEnum": "workflow.models.Assignment.State",
+        "ReplyStateEnum": "workflow.models.Reply.State",
+        "ReplyKindEnum": "workflow.models.Reply.Kind",
+        "ExtensionStateEnum": "workflow.models.Extension.State",
+        "UnitKindEnum": "districts.models.HandlingUnit.Kind",
+        "ProposerKindEnum": "districts.models.Proposer.Kind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+        "ObligationKindEnum": "deadlines.models.ObligationKind",
+    },
+}
+# API tokens (django-rest-knox): hashed in the database, several per user, each expiring.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LOGGING = {
     "version": 1,

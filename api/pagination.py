@@ -1,0 +1,8 @@
+"""Pages of every API list: `page` and `page_size` (at most `max_page_size`), with the count and links."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
