@@ -1,0 +1,144 @@
+"""依申请公开: a member of the public asks for a reply; the office of the item's district grants or refuses.
+
+The public form needs no login and is rate-limited per address (django-ratelimit, `RATE` of
+posts); an item that cannot be asked for — consent not "on request", no sent reply, or the
+reply already on the portal — is "not found". The requester's name, contact and reason are
+shown only on the office's pages, never on the item's timeline. The office's pages are the house's
+action shape (`web.actions.perform`, `web.submit.one_time`): another district's request is a 404,
+another role a 403.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from proposals.models import Item
+from web.actions import perform
+from web.submit import one_time
+from workflow.access import acts_as_office, office_districts
+from workflow.models import DisclosureRequest
+from workflow.selectors import item_scope
+from workflow.services import permissions
+from workflow.services.disclosure import (
+    decide_disclosure,
+    request_disclosure,
+    requestable_item,
+    requestable_replies,
+)
+
+from .forms import DecideForm, RequestForm
+
+RATE = "5/h"  # requests sent from one address an hour
+PAGE_SIZE = 50
+RECENT = 20  # decided requests shown under the queue, the latest first
+
+
+def _limited(request) -> bool:
+    return is_ratelimited(request, group="disclosure.request", key="ip", rate=RATE, method="POST", increment=True)
+
+
+def _request_page(request, item, form, *, status=200):
+    context = {"item": item, "replies": requestable_replies(item), "form": form}
+    return render(request, "disclosure/request.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_form(request, pk):
+    """GET: what can be asked for, and the form; POST: the request, to the office of the item's district."""
+    item = requestable_item(pk)  # NotFound: the 404 page
+    if request.method != "POST":
+        return _request_page(request, item, RequestForm())
+    form = RequestForm(request.POST)
+    if _limited(request):
+        form.is_valid()
+        form.add_error(None, _("Too many requests were sent from your address. Try again in an hour."))
+        return _request_page(request, item, form, status=429)
+    outcome = perform(
+        request,
+        form,
+        lambda data: request_disclosure(now=timezone.now(), item=item, **data),
+        then=reverse("disclosure:request_sent", args=[item.pk]),
+        message=_("Your request was sent to the district office."),
+    )
+    return outcome.response or _request_page(request, item, form, status=outcome.status)
+
+
+def request_sent(request, pk):
+    return render(request, "disclosure/request_sent.html", {"item": requestable_item(pk)})
+
+
+def _require_office_reader(user):
+    if not acts_as_office(user):
+        raise PermissionDenied(_("Only the district office may do this."))
+
+
+RELATED = ("item__district", "decided_by")
+
+
+@login_required
+def queue(request):
+    """Requests awaiting a decision in the reader's districts, the oldest first; the latest decided below."""
+    _require_office_reader(request.user)
+    mine = DisclosureRequest.objects.filter(item__district__in=office_districts(request.user)).select_related(*RELATED)
+    pending = mine.filter(state=DisclosureRequest.State.PENDING).order_by("requested_at", "pk")
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    decided = mine.exclude(state=DisclosureRequest.State.PENDING).order_by("-decided_at", "-pk")[:RECENT]
+    context = {"page": page, "requests": list(page), "decided": list(decided)}
+    return render(request, "disclosure/queue.html", context)
+
+
+def _request_or_404(user, pk) -> DisclosureRequest:
+    """A request on an item the user may see (`item_scope`), else 404; the office's only (403 for another role)."""
+    scope = item_scope(user)
+    if scope is None:
+        raise Http404
+    visible = DisclosureRequest.objects.filter(item__in=Item.objects.filter(scope).values("pk"))
+    try:
+        found = visible.select_related(*RELATED).get(pk=pk)
+    except (DisclosureRequest.DoesNotExist, ValueError):
+        raise Http404 from None
+    permissions.require_office(user, found.item)
+    return found
+
+
+def _decide_page(request, found, form, *, status=200):
+    pending = found.state == DisclosureRequest.State.PENDING
+    replies = requestable_replies(found.item) if pending else found.replies.select_related("assignment__unit")
+    context = {"found": found, "item": found.item, "replies": replies, "pending": pending, "form": form}
+    return render(request, "disclosure/decide.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def decide(request, pk):
+    """GET: the request, who asks and why, the replies a grant sends; POST: the decision."""
+    if request.method == "POST":
+        return _decide(request, pk)
+    return _decide_page(request, _request_or_404(request.user, pk), DecideForm())
+
+
+@one_time
+def _decide(request, pk):
+    found = _request_or_404(request.user, pk)
+    form = DecideForm(request.POST)
+
+    def act(data):
+        return decide_disclosure(
+            actor=request.user, now=timezone.now(), request=found, grant=form.grants, reason=data["reason"]
+        )
+
+    def message(decided):
+        values = {"number": decided.item.number}
+        if decided.state == DisclosureRequest.State.GRANTED:
+            return _("The reply to %(number)s is being sent to the requester.") % values
+        return _("The request for the reply to %(number)s was refused; the requester is told why.") % values
+
+    outcome = perform(request, form, act, then=reverse("disclosure:queue"), message=message)
+    return outcome.response or _decide_page(request, found, form, status=outcome.status)
