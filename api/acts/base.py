@@ -161,6 +161,7 @@ class Act(APIView):
     def parse(self, request, target, partial=False):
         context = {"request": request, "view": self}
         if target is not None:
+            context["target"] = target
             context["item"] = item_of_target(target)
         parsed = self.input(data=request.data, context=context, partial=partial)
         parsed.is_valid(raise_exception=True)

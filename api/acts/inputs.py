@@ -195,6 +195,11 @@ class Edit(Draft):
         _reply_files, many=True, required=False, help_text="The draft's files to keep (default: all of them)."
     )
 
+    def validate(self, attrs):
+        if "version" not in attrs:  # a PATCH is partial, yet the version it is based on is never optional
+            raise serializers.ValidationError({"version": [_("This field is required.")]}, code="required")
+        return attrs
+
 
 class Submit(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
