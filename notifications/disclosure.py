@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from workflow.errors import WorkflowError
 from workflow.models import DisclosureRequest
+from workflow.services import permissions
 
 from .backends import get_sms_backend
 from .texts import SMS_TITLE_CHARS, Message
@@ -79,6 +81,17 @@ def send_answer(request_id, *, now) -> str:
             return "failed"
         DisclosureRequest.objects.filter(pk=request.pk).update(answered_at=now, answer_error="")
     return "sent"
+
+
+def resend_answer(*, actor, request) -> DisclosureRequest:
+    """The office sends again, on purpose, an answer whose sending failed (`answer_error`); on commit."""
+    permissions.require_office(actor, request.item)
+    with transaction.atomic():
+        again = DisclosureRequest.objects.filter(pk=request.pk, answered_at__isnull=True).exclude(answer_error="")
+        if not again.update(answer_error=""):
+            raise WorkflowError(_("This answer was sent, or is being sent."), code="not_failed")
+        transaction.on_commit(partial(send_disclosure_answer.delay, request.pk))
+    return request
 
 
 @shared_task

@@ -52,7 +52,9 @@ ACTIONS = {
     "closing_report.submitted": _("%(unit)s submitted its closing report"),
     "message.sent": _("%(unit)s sent a message to the proposer"),
     "item.closed": _("Closed"),
-    # 依申请公开: who asked is the office's to know (the request's page), never the timeline's.
+    # 依申请公开: every reader of the item sees these (the proposer consented to disclosure on request and
+    # would expect to learn that their reply was asked for and given out; the unit wrote it); who asked
+    # is the office's to know (the request's page), so the events carry the request's id only.
     "disclosure.requested": _("A member of the public asked for the reply (disclosure on request)"),
     "disclosure.granted": _("The office granted a request for the reply: it was sent to the requester"),
     "disclosure.refused": _("The office refused a request for the reply"),

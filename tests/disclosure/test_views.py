@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from proposals.models import Item
-from tests.conftest import NOW
+from tests.conftest import NOW, BrowserClient
 from tests.factories import ProposerFactory
 from tests.workflow.flow import receive
 from workflow.models import DisclosureRequest, Reply
@@ -230,10 +230,44 @@ def test_the_queue_runs_the_same_queries_at_two_sizes(
     proposer = ProposerFactory(district=district, name="王代表")
     english(client, office)
     _requests(office, proposer, unit, handler, head, leader, 2, start=100)
-    with django_assert_max_num_queries(9) as small:
+    with django_assert_max_num_queries(5) as small:
         assert client.get(reverse("disclosure:queue")).status_code == 200
     _requests(office, proposer, unit, handler, head, leader, 12, start=200)
     with django_assert_max_num_queries(len(small)) as large:
         response = client.get(reverse("disclosure:queue"))
     assert "7 requests wait for your decision." in response.content.decode()
     assert len(large) == len(small)
+
+
+def test_a_failed_answer_is_shown_and_sent_again(
+    client, replied, office, sms, monkeypatch, django_capture_on_commit_callbacks
+):
+    from .conftest import RecordingSMSBackend
+
+    request = disclosure.request_disclosure(now=NOW, item=replied, name="李明", contact="13800138000", reason="了解")
+    working = RecordingSMSBackend.send
+    monkeypatch.setattr(RecordingSMSBackend, "send", lambda self, *args: (_ for _ in ()).throw(OSError("gateway down")))
+    english(client, office)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decide_url(request), {"decision": "grant"})
+    page = client.get(decide_url(request)).content.decode()
+    assert "the answer could not be sent:" in page and "gateway down" in page
+
+    monkeypatch.setattr(RecordingSMSBackend, "send", working)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("disclosure:resend", args=[request.pk]), {})
+    assert response.status_code == 302
+    assert [m["phone"] for m in sms] == ["13800138000"]
+    assert "answer sent by SMS" in client.get(decide_url(request)).content.decode()
+
+    again = client.post(reverse("disclosure:resend", args=[request.pk]), {})
+    assert again.status_code == 400  # sent: nothing to send again
+    assert len(sms) == 1
+
+
+def test_only_the_office_sends_an_answer_again(client, requested, handler, outsider):
+    assert english(client, handler).post(reverse("disclosure:resend", args=[requested.pk]), {}).status_code == 403
+    assert (
+        english(BrowserClient(), outsider).post(reverse("disclosure:resend", args=[requested.pk]), {}).status_code
+        == 404
+    )

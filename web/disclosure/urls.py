@@ -11,4 +11,5 @@ urlpatterns = [
     path("public/items/<int:pk>/request/sent/", views.request_sent, name="request_sent"),
     path("office/disclosure/", views.queue, name="queue"),
     path("office/disclosure/<int:pk>/", views.decide, name="decide"),
+    path("office/disclosure/<int:pk>/resend/", views.resend, name="resend"),
 ]

@@ -8,6 +8,7 @@ action shape (`web.actions.perform`, `web.submit.one_time`): another district's 
 another role a 403.
 """
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from notifications.disclosure import resend_answer
 from proposals.models import Item
 from web.actions import perform
 from web.submit import one_time
@@ -108,10 +110,17 @@ def _request_or_404(user, pk) -> DisclosureRequest:
     return found
 
 
-def _decide_page(request, found, form, *, status=200):
+def _decide_page(request, found, form, *, resend_form=None, status=200):
     pending = found.state == DisclosureRequest.State.PENDING
     replies = requestable_replies(found.item) if pending else found.replies.select_related("assignment__unit")
-    context = {"found": found, "item": found.item, "replies": replies, "pending": pending, "form": form}
+    context = {
+        "found": found,
+        "item": found.item,
+        "replies": replies,
+        "pending": pending,
+        "form": form,
+        "resend_form": resend_form,
+    }
     return render(request, "disclosure/decide.html", context, status=status)
 
 
@@ -142,3 +151,21 @@ def _decide(request, pk):
 
     outcome = perform(request, form, act, then=reverse("disclosure:queue"), message=message)
     return outcome.response or _decide_page(request, found, form, status=outcome.status)
+
+
+@login_required
+@one_time
+def resend(request, pk):
+    """POST: send again an answer that could not be sent (the gateway or the mail server failed)."""
+    found = _request_or_404(request.user, pk)
+    form = forms.Form(request.POST)
+    outcome = perform(
+        request,
+        form,
+        lambda data: resend_answer(actor=request.user, request=found),
+        then=reverse("disclosure:decide", args=[found.pk]),
+        message=_("The answer is being sent again."),
+    )
+    if outcome.response:
+        return outcome.response
+    return _decide_page(request, found, DecideForm(), resend_form=form, status=outcome.status)
