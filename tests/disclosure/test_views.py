@@ -56,6 +56,7 @@ def test_anyone_may_open_the_form_of_a_reply_disclosed_on_request(replied):
     page = response.content.decode()
     assert replied.number in page and replied.title in page and "区经委" in page
     assert Reply.objects.get(assignment__item=replied).text not in page  # asked for, not shown
+    assert "no-store" in response["Cache-Control"]  # a form with its CSRF token is never cached
 
 
 @pytest.mark.parametrize("consent", [Item.Disclosure.PUBLIC, Item.Disclosure.PRIVATE])

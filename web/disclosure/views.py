@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -51,6 +52,7 @@ def _request_page(request, item, form, *, status=200):
     return render(request, "disclosure/request.html", context, status=status)
 
 
+@never_cache  # a form with its CSRF token, under /public/ where the portal's pages may be cached
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request, pk):
     """GET: what can be asked for, and the form; POST: the request, to the office of the item's district."""
@@ -72,6 +74,7 @@ def request_form(request, pk):
     return outcome.response or _request_page(request, item, form, status=outcome.status)
 
 
+@never_cache
 def request_sent(request, pk):
     return render(request, "disclosure/request_sent.html", {"item": requestable_item(pk)})
 
