@@ -40,6 +40,10 @@ class DisclosureRequest(models.Model):
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
     # The replies sent to the requester, as they stood when the request was granted.
     replies = models.ManyToManyField(Reply, blank=True, related_name="+", verbose_name=_("replies sent"))
+    # Which of those replies' own files went with them (chosen by the office; by email only).
+    attachments = models.ManyToManyField(
+        "proposals.Attachment", blank=True, related_name="+", verbose_name=_("files sent")
+    )
     answered_at = models.DateTimeField(_("answer sent at"), null=True, blank=True)
     answer_error = models.TextField(_("why the answer was not sent"), blank=True)
 
