@@ -26,9 +26,9 @@ class Submission(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted, awaiting registration")
+        SUBMITTED = "submitted", _("Handed in, awaiting its number")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        REGISTERED = "registered", _("Registered by the office")
+        REGISTERED = "registered", _("Recorded as an item")
 
     district = models.ForeignKey(District, models.PROTECT, related_name="submissions", verbose_name=_("district"))
     body = models.CharField(_("body"), max_length=10, choices=Body.choices)

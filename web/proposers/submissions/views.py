@@ -220,7 +220,7 @@ def hand_in(request, pk):
         "submit",
         lambda s: ActForm(request.POST),
         call,
-        _("The item is handed in: the office registers it. You may still withdraw it until then."),
+        _("The item is handed in: the office records it as an item. You may still withdraw it until then."),
     )
 
 
