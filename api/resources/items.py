@@ -37,7 +37,7 @@ class Items(Listed):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return list_rows(self.request.user)
+        return list_rows(self.request.user).select_related("district")
 
 
 class ItemDetail(APIView):
