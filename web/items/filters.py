@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import REPLY_KINDS, ObligationKind
 from districts.models import Body, District, HandlingUnit, Role, User
+from districts.selectors import active_memberships
 from proposals.models import Item, ItemProposer, Kind
 from workflow.access import district_ids, is_admin
 from workflow.models import Extension, Obligation, Reply
@@ -123,6 +124,17 @@ def overseen_units(user):
     return HandlingUnit.objects.filter(district_id__in=districts) if districts else None
 
 
+def only_proposes(user) -> bool:
+    """Whether `user` reads the list only as a deputy, member or group (no office, unit or leader role)."""
+    roles = {m.role for m in active_memberships(user)}
+    return roles == {Role.PROPOSER} and not is_admin(user)
+
+
+# What a proposer cannot use: the kind (their items are of their body's kinds), the office's key items,
+# and "waiting on me or my unit" (their feedback waits on them: my items, `web.proposers.items`, says so).
+NOT_FOR_PROPOSERS = ("kind", "key", "mine")
+
+
 def _checkbox(label, method):
     """A filter that applies when ticked; unticked (absent from the query string) it leaves the list alone."""
     return django_filters.BooleanFilter(label=label, method=method, widget=forms.CheckboxInput)
@@ -172,7 +184,8 @@ class ItemFilter(django_filters.FilterSet):
     category choices are those of the user's own items, read in one query (`facets`). The unit
     filter is offered to office staff and leaders only, with their districts' units; the proposer
     search (a name, so it stays usable with hundreds of proposers and asks no query for choices)
-    to those who see whole districts; "waiting on me" only to roles something can wait on.
+    to those who see whole districts; "waiting on me" only to roles something can wait on; a
+    deputy or member gets neither the kind, the key items nor "waiting on me" (`NOT_FOR_PROPOSERS`).
     """
 
     q = django_filters.CharFilter(
@@ -242,6 +255,9 @@ class ItemFilter(django_filters.FilterSet):
         if self.waiting_condition is None:
             del self.filters["mine"]
         self._linked_filters(user, data)
+        if only_proposes(user):
+            for name in NOT_FOR_PROPOSERS:
+                self.filters.pop(name, None)
 
     def _linked_filters(self, user, data):
         """The dashboard's filters: for those who see whole districts, and shown only when a link set them."""

@@ -107,7 +107,7 @@ def row_labels(item):
     return item, stage, WAITS_FOR.get(item.waits_for, ""), WAITING_ON.get(item.waiting_on, "")
 
 
-def _page_number(value):
+def page_number(value):
     try:
         return int(value or 1)
     except (TypeError, ValueError):
@@ -125,22 +125,24 @@ def match_counts(items):
     return Subquery(one_group.annotate(totals=totals).values("totals")[:1], output_field=JSONField())
 
 
-def _page(items, number):
-    """(page, overdue): the page's rows and, in the same query, how many items match and how many are overdue.
+def counted_page(items, number, *, size=None, each=attach_leads):
+    """(page, overdue): the page's rows (`size` a page, `PAGE_SIZE` by default), each passed through `each`,
+    and, in the same query, how many items match and how many are overdue.
 
     A page number past the end (or below 1) gets the last page, as `Paginator.get_page` does: only
     then is the count asked first, as its own query.
     """
+    size = size or PAGE_SIZE
     counted = items.annotate(totals=match_counts(items))
-    paginator = Paginator(counted, PAGE_SIZE)
-    rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]) if number >= 1 else []
+    paginator = Paginator(counted, size)
+    rows = list(counted[(number - 1) * size : number * size]) if number >= 1 else []
     if rows or number == 1:
         paginator.count = rows[0].totals["matching"] if rows else 0  # the paginator asks no count of its own
     else:
         number = paginator.get_page(number).number
-        rows = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+        rows = list(counted[(number - 1) * size : number * size])
     overdue = rows[0].totals["overdue"] if rows else 0
-    return Page([attach_leads(item) for item in rows], number, paginator), overdue
+    return Page([each(item) for item in rows], number, paginator), overdue
 
 
 @login_required
@@ -160,7 +162,7 @@ def item_list(request):
     }
     if not filters.is_valid():
         return render(request, "items/list.html", context, status=400)
-    page, overdue = _page(filters.qs, _page_number(request.GET.get("page")))
+    page, overdue = counted_page(filters.qs, page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(page=page, overdue=overdue, rows=[row_labels(item) for item in page], query=query.urlencode())

@@ -20,6 +20,7 @@ PROVIDERS: tuple[str, ...] = (
     "web.units.replies.panel.offers",
     "web.units.approvals.panel.offers",
     "web.casefiles.panel.offers",
+    "web.proposers.items.offers.offers",
 )
 
 
