@@ -9,6 +9,9 @@ leader's instruction. The author of a message or an instruction is never told of
 connected in `NotificationsConfig.ready`); it does nothing for actions nobody is told about,
 and otherwise records the notices when the transaction commits. A reply's notice asks for a
 rating only while it is awaited (`ratings`): feedback given or an item moved on settles it.
+
+An invitation to co-sign an item handed in online is not an event of an item (there is no item
+yet): `workflow.services.submissions.invited` tells of it, and the invited proposer's logins hear.
 """
 
 from functools import partial
@@ -18,8 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from districts.models import Membership, Role
+from submissions.models import CoSignInvitation
 from workflow import access
 from workflow.models import Assignment, Event
+from workflow.services.submissions import invited
 
 from .models import NotificationKind
 from .ratings import SETTLING_ACTIONS, awaiting_rating, settle_rating_notices
@@ -121,3 +126,27 @@ def proposer_users(item_ids):
         if user_id not in users:
             users.append(user_id)
     return result
+
+
+def schedule_cosign_notices(sender=None, *, invitation, **kwargs):
+    """Receiver of `workflow.services.submissions.invited`: the invited proposer's logins are told on commit."""
+    transaction.on_commit(partial(notify_cosign_invitation, invitation.pk))
+
+
+# Connected here, where the app's ready() imports this module (`NotificationsConfig.ready`).
+invited.connect(schedule_cosign_notices, dispatch_uid="notifications.cosign_invitation")
+
+
+def notify_cosign_invitation(invitation_id, *, now=None):
+    """Tell the logins acting for an invited co-signer (a deputy who never logs in has none: the office confirms)."""
+    now = now or timezone.now()
+    invitation = CoSignInvitation.objects.get(pk=invitation_id)
+    users = Membership.objects.filter(
+        role=Role.PROPOSER, proposer_id=invitation.proposer_id, is_active=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    notices = [
+        Notice(recipient_id=user_id, kind=NotificationKind.COSIGN_INVITATION, due_on=invitation.answer_by)
+        for user_id in sorted(set(users))
+    ]
+    with transaction.atomic():
+        return record(notices, now=now)

@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     LEADER_INSTRUCTION = "leader_instruction", _("An instruction of the supervising leader")
     OFFICE_DIGEST = "office_digest", _("Daily digest of newly overdue items")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary per unit")
+    COSIGN_INVITATION = "cosign_invitation", _("An invitation to co-sign an item")
 
 
 class Channel(models.TextChoices):

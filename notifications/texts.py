@@ -75,6 +75,11 @@ def item_link(item_id):
     return f"{settings.SITE_URL.rstrip('/')}/items/{item_id}/"
 
 
+def invitations_link():
+    """A proposer's items handed in online, where their invitations to co-sign are."""
+    return f"{settings.SITE_URL.rstrip('/')}/my/submissions/"
+
+
 def language_of(user):
     return user.language or settings.LANGUAGE_CODE
 
@@ -89,6 +94,8 @@ def render(notification) -> Message:
             return _render_digest(notification)
         if notification.kind == NotificationKind.WEEKLY_SUMMARY:
             return _render_summary(notification)
+        if notification.kind == NotificationKind.COSIGN_INVITATION:
+            return _render_invitation(notification)
         values = _values(notification)
         body = _BODIES[notification.kind] % values
         subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
@@ -145,6 +152,14 @@ def _render_summary(notification):
     lines = [_("%(unit)s: %(open)s open, %(overdue)s overdue") % row for row in rows]
     params = {"date": notification.due_on.isoformat(), "units": len(rows)}
     return Message(subject, "\n".join([subject, *lines]), _sms_template(notification.kind), params)
+
+
+def _render_invitation(notification):
+    """One notice per person and answer-by day, however many invitations share that day: it sends them to the list."""
+    values = {"date": notification.due_on.isoformat(), "link": invitations_link()}
+    subject = _("An invitation to co-sign: answer by %(date)s") % values
+    body = _("You are invited to co-sign an item handed in online. Confirm or decline by %(date)s: %(link)s") % values
+    return Message(subject, body, _sms_template(notification.kind), {"date": values["date"]})
 
 
 def _obligation_label(kind):

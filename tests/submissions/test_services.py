@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from deadlines.models import COSIGN_WINDOW, DeadlinePolicy, PeriodStart, PeriodUnit
+from notifications.models import Notification, NotificationKind
+from notifications.texts import render
 from proposals.models import Attachment, Item, ItemProposer
 from submissions.models import CoSignInvitation, Submission
 from workflow.errors import Conflict, NotAllowed, NotFound, WorkflowError
@@ -258,3 +260,25 @@ def test_the_draft_s_files_become_the_item_s_attachments(draft, proposer_user, o
     assert attachment.file.read() == b"%PDF-1.4 x"
     kept.refresh_from_db()
     assert kept.attachment == attachment
+
+
+# The invited are told.
+
+
+def test_the_invited_hear_of_it_in_their_language(
+    draft, proposer_user, cosigner_user, silent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.invite(actor=proposer_user, now=NOW, submission=draft, proposer=silent)  # no login: nobody
+        submissions.invite(
+            actor=proposer_user, now=NOW, submission=draft, proposer=cosigner_user.memberships.get().proposer
+        )
+    notice = Notification.objects.get(channel="in_app")
+    assert (notice.recipient, notice.kind, notice.due_on) == (
+        cosigner_user,
+        NotificationKind.COSIGN_INVITATION,
+        ANSWER_BY,
+    )
+    cosigner_user.language = "en"
+    message = render(notice)
+    assert "Confirm or decline by 2026-03-05" in message.body and message.body.endswith("/my/submissions/")

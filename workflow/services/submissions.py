@@ -18,6 +18,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from deadlines.rules import cosign_answer_by, local_date
@@ -32,6 +33,9 @@ from ..errors import Conflict, NotAllowed, NotFound, WorkflowError
 from . import intake
 
 Invitation = CoSignInvitation.State
+
+# Sent with `invitation=` inside the act's transaction; the notifications app tells the invited (on commit).
+invited = Signal()
 
 # What the proposer may change in a draft (`edit_draft`).
 DRAFT_FIELDS = ("kind", "title", "text", "category", "session", "disclosure")
@@ -209,12 +213,14 @@ def invite(*, actor, now, submission, proposer) -> CoSignInvitation:
             raise WorkflowError(
                 _("%(name)s is already invited.") % {"name": proposer.name}, code="cosigner_twice", field="proposer"
             )
-        return CoSignInvitation.objects.create(
+        invitation = CoSignInvitation.objects.create(
             submission=submission,
             proposer=proposer,
             invited_at=now,
             answer_by=cosign_answer_by(submission=submission, now=now),
         )
+        invited.send(sender=CoSignInvitation, invitation=invitation)
+    return invitation
 
 
 def submit(*, actor, now, submission) -> Submission:
