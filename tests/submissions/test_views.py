@@ -250,3 +250,18 @@ def test_the_office_confirms_for_a_co_signer(client, draft, proposer_user, silen
     assert client.post(url("office_submissions:confirm_for", quiet)).status_code == 302
     assert CoSignInvitation.objects.get(pk=quiet.pk).by_office
     assert client.post(url("office_submissions:register", draft), {"number": "0001"}).status_code == 302
+
+
+def test_a_group_s_staff_hands_in_for_the_group(client, group, group_staff, proposer_user):
+    as_user(client, group_staff)
+    response = client.post(
+        reverse("submissions:create"),
+        {"lead": group.pk, "kind": "proposal", "title": "民盟区委关于托育服务的提案", "disclosure": "public"},
+    )
+    draft = Submission.objects.get()
+    assert response.status_code == 302 and draft.lead == group
+    assert "民盟区委关于托育服务的提案" in text_of(client.get(MINE))
+    as_user(client, proposer_user)  # a member who is not the group's staff
+    assert client.get(url("submissions:detail", draft)).status_code == 404
+    foreign = client.post(reverse("submissions:create"), {"lead": group.pk, "kind": "proposal", "disclosure": "public"})
+    assert foreign.status_code == 400 and Submission.objects.count() == 1
