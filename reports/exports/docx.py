@@ -84,3 +84,18 @@ def render_bulletin(bulletin) -> bytes:
         if rows:
             _table(document, headers, rows)
     return _bytes(document)
+
+
+def render_letter(*, title, addressee, paragraphs, signature) -> bytes:
+    """An official letter: centred title, the addressee, body paragraphs, right-aligned signature lines.
+
+    The district's documents to other bodies (a co-handling opinion to the city's lead unit) take this shape.
+    """
+    document = _document()
+    _title(document, title)
+    document.add_paragraph(addressee)
+    for text in paragraphs:
+        _body(document, text)
+    for line in signature:
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return _bytes(document)

@@ -358,7 +358,7 @@ def _assignments_of(user, item):
 
 # The session, the user with the bell and their roles (2); the paginator's count and the page of replies
 # with their items, units, outcomes and due dates (2). The leader's adds the key items and their units (2).
-HEAD_QUEUE_QUERIES = 4
+HEAD_QUEUE_QUERIES = 5  # and the city opinions waiting for the head (1)
 LEADER_QUEUE_QUERIES = 6
 
 

@@ -1,8 +1,10 @@
-"""The approvers' queues: the unit head's replies to approve, the district leader's to sign off and key items.
+"""The approvers' queues: the unit head's replies and city opinions to approve, the district leader's to sign off
+and key items.
 
 Each is a constant number of queries whatever the number of rows (at most 6 with the session and
 the user): the replies of a page with their item, unit and outcome, their due date as a subquery,
-and the leader's key items with their units prefetched in one more.
+the head's city opinions (市办会办件) in one more, and the leader's key items with their units
+prefetched in one more.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -17,12 +19,13 @@ from districts.selectors import active_memberships
 from web.items.labels import WAITS_FOR
 from web.office.decisions.replies import reply_due
 from workflow.access import district_ids
-from workflow.models import Assignment, Reply
-from workflow.selectors import visible_items, visible_replies
+from workflow.models import Assignment, CoUnitOpinion, Reply
+from workflow.selectors import visible_items, visible_opinions, visible_replies
 from workflow.services.instructions import ENDED_STATES
 
 PAGE_SIZE = 50
 KEY_ITEMS_SHOWN = 50  # a leader supervises a few dozen; more are a link to the item list
+CITY_OPINIONS_SHOWN = 50  # a unit co-handles a few city items a year
 QUEUE_RELATED = ("assignment__item__district", "assignment__unit", "category")
 
 
@@ -40,7 +43,14 @@ def head_queue(request):
         raise PermissionDenied(_("Only the head of a handling unit approves its replies."))
     replies = visible_replies(request.user).filter(state=Reply.State.AWAITING_HEAD, assignment__unit_id__in=units)
     page = _page(request, replies)
-    return render(request, "units/approvals/head_queue.html", {"page": page, "replies": list(page)})
+    city_opinions = list(
+        visible_opinions(request.user)
+        .filter(state=CoUnitOpinion.State.AWAITING_HEAD, assignment__unit_id__in=units)
+        .select_related("assignment__item", "assignment__unit", "submitted_by")
+        .order_by("submitted_at", "pk")[:CITY_OPINIONS_SHOWN]
+    )
+    context = {"page": page, "replies": list(page), "city_opinions": city_opinions}
+    return render(request, "units/approvals/head_queue.html", context)
 
 
 @login_required

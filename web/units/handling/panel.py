@@ -10,7 +10,7 @@ turns out not to apply says why.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from proposals.models import Item
+from proposals.models import Item, Kind
 from web.items.panel import Act
 from workflow.models import Assignment, Reply
 from workflow.services.consultation import OPEN_STATES as CONSULTATION_STATES
@@ -49,7 +49,10 @@ def offers(user, item, assignments) -> list[Act]:
         acts.append(Act(_("The proposer declined a consultation"), _url("consultation_waiver", item)))
     if handling and any(a.role == Assignment.Role.CO for a in accepted):
         # What the item waits for from a co-unit that accepted: its opinion is owed until it is sent.
-        acts.append(Act(_("Send the co-unit opinion"), _url("opinion", item), primary=True))
+        if item.kind == Kind.CITY_CO:  # approved by the head, then recorded as sent to the city (`city`)
+            acts.append(Act(_("The district's opinion for the city"), _url("opinion", item), primary=True))
+        else:
+            acts.append(Act(_("Send the co-unit opinion"), _url("opinion", item), primary=True))
     # Only the first reply's deadline is extended (a re-handling round has its own month).
     if handling and item.round == 1 and any(not _replied(a, item) for a in leads):
         acts.append(Act(_("Ask for more time to reply"), _url("extension", item)))

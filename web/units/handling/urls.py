@@ -12,5 +12,9 @@ urlpatterns = [
     path("items/<int:pk>/handling/consultation/", views.consultation, name="consultation"),
     path("items/<int:pk>/handling/consultation-declined/", views.consultation_waiver, name="consultation_waiver"),
     path("items/<int:pk>/handling/opinion/", views.opinion, name="opinion"),
+    path("items/<int:pk>/handling/opinion/<int:opinion_id>/approve/", views.city_approve, name="city_approve"),
+    path("items/<int:pk>/handling/opinion/<int:opinion_id>/send-back/", views.city_send_back, name="city_send_back"),
+    path("items/<int:pk>/handling/opinion/<int:opinion_id>/sent/", views.city_record_sent, name="city_record_sent"),
+    path("items/<int:pk>/handling/opinion/<int:opinion_id>/document/", views.city_document, name="city_document"),
     path("items/<int:pk>/handling/extension/", views.extension, name="extension"),
 ]

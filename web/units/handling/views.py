@@ -23,13 +23,13 @@ from django.views.decorators.http import require_http_methods
 
 from deadlines.models import REPLY_KINDS, ObligationKind
 from proposals.attachments import store_attachment
-from proposals.models import Attachment
+from proposals.models import Attachment, Kind
 from web.actions import perform
 from web.items.labels import WAITS_FOR
 from web.office.records.forms import ConsultationForm, ConsultationWaiverForm
 from web.submit import one_time
 from workflow.errors import NotAllowed, WorkflowError
-from workflow.models import Assignment, Consultation, Extension, Obligation
+from workflow.models import Assignment, Consultation, CoUnitOpinion, Extension, Obligation
 from workflow.obligations import max_extended_due
 from workflow.selectors import get_item_for
 from workflow.services.assignment import accept_assignment, return_assignment
@@ -39,7 +39,7 @@ from workflow.services.locking import today
 from workflow.services.opinions import submit_opinion
 from workflow.services.permissions import unit_roles
 
-from . import forms
+from . import city, forms
 
 ACT = "office/records/act.html"  # the office's record page: the item, the form, its button
 ITEM_RELATED = ("district", "session", "category")
@@ -54,19 +54,21 @@ def my_assignments(user, item) -> list[Assignment]:
 def unit_act(view):
     """GET shows the act's form, POST does it once; both only for a unit the item is assigned to.
 
-    `view(request, item, mine)` gets the user's assignments on the item (`my_assignments`).
+    `view(request, item, mine, **kwargs)` gets the user's assignments on the item (`my_assignments`)
+    and the URL's other arguments.
     """
     post = one_time(view)
 
     @login_required
     @require_http_methods(["GET", "HEAD", "POST"])
     @wraps(view)
-    def wrapper(request, pk):
+    def wrapper(request, pk, **kwargs):
         item = get_item_for(request.user, pk, related=ITEM_RELATED)  # NotFound: the 404 page
         mine = my_assignments(request.user, item)
         if not mine:
             raise NotAllowed(_("Only the units handling this item may do this."))  # the 403 page, saying why
-        return post(request, item, mine) if request.method == "POST" else view(request, item, mine)
+        act = post if request.method == "POST" else view
+        return act(request, item, mine, **kwargs)
 
     return wrapper
 
@@ -300,6 +302,10 @@ OPINION = {
 
 
 def _opinion_message(opinion):
+    if opinion.state == CoUnitOpinion.State.AWAITING_HEAD:
+        return _("The opinion of %(unit)s is submitted to the unit head for approval.") % {
+            "unit": opinion.assignment.unit.name
+        }
     return _("The opinion of %(unit)s is sent to the lead unit.") % {"unit": opinion.assignment.unit.name}
 
 
@@ -308,6 +314,7 @@ def opinion(request, item, mine):
     form = forms.OpinionForm(_data(request), _files(request), item=item)
     if not forms.for_units(form, mine):
         raise NotAllowed(_("Only a co-handling unit sends an opinion."))
+    for_city = item.kind == Kind.CITY_CO
     status = 200
     if request.method == "POST":
 
@@ -326,10 +333,21 @@ def opinion(request, item, mine):
                 ),
             )
 
-        response, status = _done(request, item, form, call, _opinion_message)
-        if response:
-            return response
+        then = reverse("handling:opinion", args=[item.pk]) if for_city else _item_url(item)
+        outcome = perform(request, form, call, then=then, message=_opinion_message)
+        if outcome.response:
+            return outcome.response
+        status = outcome.status
+    if for_city:
+        return city.page(request, item, mine, form, status=status)
     return _act_page(request, item, form, OPINION, status=status)
+
+
+# The district's opinion on a city item: approved by the unit head, then recorded as sent (`city`).
+city_approve = unit_act(city.approve)
+city_send_back = unit_act(city.send_back)
+city_record_sent = unit_act(city.record_sent)
+city_document = unit_act(city.document)
 
 
 # --- more time to reply ------------------------------------------------------------------------
