@@ -31,9 +31,9 @@ def test_the_district_opinion_on_a_city_item_is_approved_downloaded_and_recorded
     browser, server, settings, tmp_path, district, office, unit, handler, head
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    item = ItemFactory(
-        district=district, kind=Kind.CITY_CO, state=Item.State.REGISTERED, review="registered", title="关于加快轨道交通建设的建议"
-    )
+    item = ItemFactory(district=district, kind=Kind.CITY_CO, state=Item.State.REGISTERED, review="registered")
+    item.title = "关于加快轨道交通建设的建议"
+    item.save(update_fields=["title"])
     (co,) = assign.assign_units(actor=office, now=timezone.now(), item=item, lead_units=[], co_units=[unit])
     assign.accept_assignment(actor=handler, now=timezone.now(), assignment=co)
 
