@@ -168,6 +168,7 @@ class Act(APIView):
         return parsed.validated_data
 
     def respond(self, request, pk, partial=False):
+        """`pk`: the `{id}` of the path, None for an act on no object yet (receiving an item)."""
         target = type(self).fetch(request.user, pk) if pk is not None else None
         data = self.parse(request, target, partial=partial)
         with transaction.atomic():
@@ -175,8 +176,8 @@ class Act(APIView):
         body = self.output(result, many=self.many, context={"request": request}).data
         return Response(body, status=self.status_code)
 
-    def post(self, request, pk=None):
-        return self.respond(request, pk)
+    def post(self, request, id=None):  # the path's `{id}`, as the issue's contract names it
+        return self.respond(request, id)
 
     def perform(self, request, target, data):
         raise NotImplementedError

@@ -247,8 +247,8 @@ class EditReply(Act):
     input = inputs.Edit
     http_method_names = ["patch", "options"]
 
-    def patch(self, request, pk):
-        return self.respond(request, pk, partial=True)
+    def patch(self, request, id):
+        return self.respond(request, id, partial=True)
 
     def perform(self, request, reply, data):
         keep = data.pop("keep", None)
