@@ -85,6 +85,14 @@ def test_the_draft_page_invites_and_hands_in(client, draft, proposer_user, cosig
     assert refused.status_code == 400 and "Only a draft can be edited" in text_of(refused)
 
 
+def test_a_recorded_item_is_no_longer_withdrawn(client, handed_in, proposer_user, office):
+    submissions.register(actor=office, now=NOW, submission=handed_in, number="0101")
+    as_user(client, proposer_user)
+    refused = client.post(url("submissions:withdraw", handed_in))
+    assert refused.status_code == 400 and "Only a draft or an item not yet registered" in text_of(refused)
+    assert "Recorded as item 0101" in text_of(client.get(MINE))
+
+
 def test_a_co_signer_of_another_body_cannot_be_chosen(client, district, draft, proposer_user):
     deputy = ProposerFactory(district=district, body="npc", name="赵代表")
     as_user(client, proposer_user)
@@ -231,7 +239,7 @@ def test_the_office_registers_with_its_number_then_reviews(client, handed_in, of
     assert (item.number, item.state) == ("0007", "received")
     assert [p.name for p in item.proposers.order_by("item_links__sort_order")] == [proposer.name, cosigner.name]
     again = client.post(url("office_submissions:register", handed_in), {"number": "0008"})
-    assert again.status_code == 404 or again.status_code == 409
+    assert again.status_code == 409 and "already registered as item 0007" in text_of(again)
 
 
 def test_a_taken_number_is_refused_beside_the_field(client, handed_in, office, item):

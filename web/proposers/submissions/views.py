@@ -127,13 +127,15 @@ def _draft_initial(submission):
 def _detail_page(request, submission, *, forms=None, status=200):
     forms = forms or {}
     draft = submission.state == State.DRAFT
-    # A draft's act refused because the submission is no longer a draft: its form is not shown, its reason is.
-    refused = [form for name, form in forms.items() if name in DRAFT_ACTS and not draft]
+    withdrawable = submission.state in (State.DRAFT, State.SUBMITTED)
+    # An act refused because the submission moved on: its form is no longer shown, its reason is.
+    shown = dict.fromkeys(DRAFT_ACTS, draft) | {"withdraw": withdrawable}
+    refused = [form for name, form in forms.items() if not shown[name]]
     context = {
         "submission": submission,
         "draft": draft,
         "refused": refused[0] if refused else None,
-        "withdrawable": submission.state in (State.DRAFT, State.SUBMITTED),
+        "withdrawable": withdrawable,
         "invitations": list(submission.invitations.select_related("proposer").order_by("invited_at", "pk")),
         "files": list(submission.files.order_by("uploaded_at", "pk")),
         "edit_form": forms.get("edit") or DraftForm(submission=submission, initial=_draft_initial(submission)),
