@@ -2,16 +2,17 @@
 
 The requester has no account, so no Notification row (those are per user): when the office's
 decision is recorded (`disclosure.granted` / `disclosure.refused` on the timeline), a task is
-queued on commit; it sends the granted replies' text, or the refusal and its reason, by email or
-SMS in the site's language, and notes on the request when it went out or why it did not. The
-task holds the request's row while it sends, so a second run of the same task sends nothing.
+queued on commit; it sends the granted replies' text (by email, with the files the office chose),
+or the refusal and its reason, by email or SMS in the site's language, and notes on the request
+when it went out or why it did not. The task holds the request's row while it sends, so a second
+run of the same task sends nothing.
 """
 
 from functools import partial
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +46,9 @@ def compose(request) -> Message:
             for reply in request.replies.select_related("assignment__unit").order_by("pk"):
                 sent = {"unit": reply.assignment.unit.name, "date": timezone.localdate(reply.sent_at).isoformat()}
                 parts += [_("%(unit)s, sent on %(date)s:") % sent, reply.text]
+            names = [a.original_name for a in request.attachments.order_by("pk")]
+            if names:
+                parts.append(_("Attached: %(files)s") % {"files": "、".join(names)})
             template = "disclosure_granted"
         else:
             subject = _("Your request for the reply to item %(number)s “%(title)s”") % values
@@ -73,7 +77,11 @@ def send_answer(request_id, *, now) -> str:
         message = compose(request)
         try:
             if request.channel == DisclosureRequest.Channel.EMAIL:
-                send_mail(message.subject, message.body, None, [request.contact])
+                email = EmailMessage(message.subject, message.body, None, [request.contact])
+                for attachment in request.attachments.order_by("pk"):
+                    with attachment.file.open("rb") as content:
+                        email.attach(attachment.original_name, content.read(), attachment.content_type)
+                email.send()
             else:
                 get_sms_backend().send(request.contact, message.sms_template, message.sms_params, message.body)
         except Exception as exc:  # any failure of the mail server or the gateway, noted for the office

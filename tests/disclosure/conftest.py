@@ -5,7 +5,7 @@ import pytest
 from proposals.models import Item
 from tests.conftest import NOW
 from tests.workflow.flow import consult, reply
-from workflow.models import OutcomeCategory
+from workflow.models import OutcomeCategory, Reply
 from workflow.services import assignment as assign
 from workflow.services import disclosure
 
@@ -20,9 +20,14 @@ class RecordingSMSBackend:
 
 
 @pytest.fixture(autouse=True)
-def _delivery(settings):
-    from config.celery import app
+def _delivery(settings, tmp_path, monkeypatch):
+    from django.utils.functional import empty
 
+    from config.celery import app
+    from proposals.models import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(private_storage, "_wrapped", empty)  # set up again, under tmp_path
     settings.SMS_BACKEND = "tests.disclosure.conftest.RecordingSMSBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_TEMPLATES = {"disclosure_granted": "SMS_DISCLOSED", "disclosure_refused": "SMS_NOT_DISCLOSED"}
@@ -61,3 +66,23 @@ def requested(replied):
     return disclosure.request_disclosure(
         now=NOW, item=replied, name="李明", contact="liming@example.cn", reason="研究社区养老政策"
     )
+
+
+@pytest.fixture
+def letter(replied, handler):
+    """The reply's signed letter, a file of its own."""
+    from django.core.files.base import ContentFile
+
+    from proposals.models import Attachment
+
+    file = Attachment.objects.create(
+        item=replied,
+        purpose=Attachment.Purpose.REPLY,
+        file=ContentFile(b"%PDF-1.4 signed letter", name="letter.pdf"),
+        original_name="答复函.pdf",
+        content_type="application/pdf",
+        size=22,
+        uploaded_by=handler,
+    )
+    Reply.objects.get(assignment__item=replied).attachments.add(file)
+    return file

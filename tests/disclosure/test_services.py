@@ -104,7 +104,7 @@ def test_granting_sends_the_reply_by_email_without_publishing_it(
     requested.refresh_from_db()
     assert requested.answered_at is not None and requested.answer_error == ""
     event = Event.objects.get(action="disclosure.granted")
-    assert event.data == {"request": requested.pk, "replies": [reply.pk]}
+    assert event.data == {"request": requested.pk, "replies": [reply.pk], "attachments": []}
 
 
 def test_granting_a_request_by_phone_sends_an_sms(replied, office, sms, django_capture_on_commit_callbacks):
@@ -226,3 +226,44 @@ def test_two_clerks_deciding_at_once_one_wins(requested, office, mailoutbox):
     assert requested.state == winners[0].state
     assert Event.objects.filter(action__in=["disclosure.granted", "disclosure.refused"]).count() == 1
     assert len(mailoutbox) == 1  # the winner's answer only
+
+
+def test_the_files_the_office_chooses_go_with_the_email(
+    requested, letter, office, mailoutbox, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    assert list(disclosure.requestable_files(requested.item)) == [letter]
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = disclosure.decide_disclosure(
+            actor=office, now=LATER, request=requested, grant=True, attachments=[letter, letter]
+        )
+
+    assert list(decided.attachments.all()) == [letter]
+    (mail,) = mailoutbox
+    assert mail.attachments == [("答复函.pdf", b"%PDF-1.4 signed letter", "application/pdf")]
+    assert "答复函.pdf" in mail.body
+
+
+def test_files_are_refused_by_sms_and_when_not_the_replys(replied, letter, office, handler):
+    from django.core.files.base import ContentFile
+
+    from proposals.models import Attachment
+
+    by_phone = ask(replied, contact="13800138000")
+    with pytest.raises(WorkflowError) as refused:
+        disclosure.decide_disclosure(actor=office, now=LATER, request=by_phone, grant=True, attachments=[letter])
+    assert (refused.value.code, refused.value.field) == ("files_by_sms", "attachments")
+
+    text = Attachment.objects.create(
+        item=replied,
+        file=ContentFile(b"%PDF-1.4 item", name="item.pdf"),
+        original_name="原件.pdf",
+        content_type="application/pdf",
+        size=13,
+        uploaded_by=handler,
+    )
+    by_email = ask(replied)
+    with pytest.raises(WorkflowError) as refused:
+        disclosure.decide_disclosure(actor=office, now=LATER, request=by_email, grant=True, attachments=[text])
+    assert (refused.value.code, refused.value.field) == ("attachment_not_of_reply", "attachments")
+    assert "原件.pdf" in str(refused.value)
+    assert DisclosureRequest.objects.filter(state="pending").count() == 2

@@ -272,3 +272,18 @@ def test_only_the_office_sends_an_answer_again(client, requested, handler, outsi
         english(BrowserClient(), outsider).post(reverse("disclosure:resend", args=[requested.pk]), {}).status_code
         == 404
     )
+
+
+def test_the_office_chooses_the_files_sent_by_email(
+    client, requested, letter, office, mailoutbox, django_capture_on_commit_callbacks
+):
+    english(client, office)
+    page = client.get(decide_url(requested)).content.decode()
+    assert f'value="{letter.pk}"' in page and "答复函.pdf" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide_url(requested), {"decision": "grant", "attachments": [letter.pk]})
+
+    assert response.status_code == 302
+    assert [name for name, _content, _type in mailoutbox[0].attachments] == ["答复函.pdf"]
+    assert "答复函.pdf" in client.get(decide_url(requested)).content.decode()  # listed as sent

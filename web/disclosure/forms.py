@@ -46,6 +46,21 @@ class DecideForm(forms.Form):
         help_text=_("Sent to the requester with the refusal."),
     )
 
+    attachments = forms.ModelMultipleChoiceField(
+        label=_("Files sent with the reply"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("By email only. None is sent unless chosen."),
+    )
+
+    def __init__(self, *args, files, **kwargs):
+        super().__init__(*args, **kwargs)
+        if files.exists():
+            self.fields["attachments"].queryset = files
+        else:
+            del self.fields["attachments"]
+
     @property
     def grants(self) -> bool:
         return self.cleaned_data["decision"] == self.GRANT

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from notifications.disclosure import resend_answer
-from proposals.models import Item
+from proposals.models import Attachment, Item
 from web.actions import perform
 from web.submit import one_time
 from workflow.access import acts_as_office, office_districts
@@ -32,6 +32,7 @@ from workflow.services import permissions
 from workflow.services.disclosure import (
     decide_disclosure,
     request_disclosure,
+    requestable_files,
     requestable_item,
     requestable_replies,
 )
@@ -127,23 +128,35 @@ def _decide_page(request, found, form, *, resend_form=None, status=200):
     return render(request, "disclosure/decide.html", context, status=status)
 
 
+def _decide_form(found, data=None):
+    """The decision's form; the replies' files are offered only to a requester who gave an email address."""
+    by_email = found.channel == DisclosureRequest.Channel.EMAIL
+    return DecideForm(data, files=requestable_files(found.item) if by_email else Attachment.objects.none())
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def decide(request, pk):
     """GET: the request, who asks and why, the replies a grant sends; POST: the decision."""
     if request.method == "POST":
         return _decide(request, pk)
-    return _decide_page(request, _request_or_404(request.user, pk), DecideForm())
+    found = _request_or_404(request.user, pk)
+    return _decide_page(request, found, _decide_form(found))
 
 
 @one_time
 def _decide(request, pk):
     found = _request_or_404(request.user, pk)
-    form = DecideForm(request.POST)
+    form = _decide_form(found, request.POST)
 
     def act(data):
         return decide_disclosure(
-            actor=request.user, now=timezone.now(), request=found, grant=form.grants, reason=data["reason"]
+            actor=request.user,
+            now=timezone.now(),
+            request=found,
+            grant=form.grants,
+            reason=data["reason"],
+            attachments=data.get("attachments", ()),
         )
 
     def message(decided):
@@ -171,4 +184,4 @@ def resend(request, pk):
     )
     if outcome.response:
         return outcome.response
-    return _decide_page(request, found, DecideForm(), resend_form=form, status=outcome.status)
+    return _decide_page(request, found, _decide_form(found), resend_form=form, status=outcome.status)

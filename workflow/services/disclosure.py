@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from proposals.models import Item
+from proposals.models import Attachment, Item
 
 from ..errors import Conflict, WorkflowError, item_not_found
 from ..events import record_event
@@ -33,6 +33,12 @@ def requestable_replies(item):
         .select_related("assignment__unit")
         .order_by("assignment__assigned_at", "pk")
     )
+
+
+def requestable_files(item):
+    """The files of `requestable_replies(item)`: what the office may send with a granted answer."""
+    own = Reply.attachments.through.objects.filter(reply__in=requestable_replies(item)).values("attachment_id")
+    return Attachment.objects.filter(pk__in=own).order_by("pk")
 
 
 def requestable_item(pk) -> Item:
@@ -95,10 +101,32 @@ def request_disclosure(*, now, item, name, contact, reason) -> DisclosureRequest
     return request
 
 
-def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureRequest:
+def _check_files(request, replies, attachments):
+    """The chosen files must be the granted replies' own, and go by email (an SMS carries no file)."""
+    chosen = list(dict.fromkeys(attachments))
+    if not chosen:
+        return chosen
+    if request.channel != DisclosureRequest.Channel.EMAIL:
+        raise WorkflowError(
+            _("Files go by email only; this requester gave a mobile number."), code="files_by_sms", field="attachments"
+        )
+    own = set(Reply.attachments.through.objects.filter(reply__in=replies).values_list("attachment_id", flat=True))
+    foreign = [a for a in chosen if a.pk not in own]
+    if foreign:
+        raise WorkflowError(
+            _("Only the replies' own files can be sent with them, not: %(files)s.")
+            % {"files": "、".join(a.original_name for a in foreign)},
+            code="attachment_not_of_reply",
+            field="attachments",
+        )
+    return chosen
+
+
+def decide_disclosure(*, actor, now, request, grant, reason="", attachments=()) -> DisclosureRequest:
     """The office of the item's district grants (the replies go to the requester) or refuses with a reason.
 
-    A second decision is a Conflict; a grant after the proposer's consent was corrected away from
+    `attachments`: which of the replies' own files go with them by email (none unless chosen). A
+    second decision is a Conflict; a grant after the proposer's consent was corrected away from
     "on request", or with no sent reply left to send, is refused.
     """
     with transaction.atomic():
@@ -108,7 +136,7 @@ def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureReq
         if request.state != DisclosureRequest.State.PENDING:
             raise Conflict(_("This request has already been decided."), code="already_decided")
         reason = (reason or "").strip()
-        replies = []
+        replies, files = [], []
         if grant:
             if item.disclosure != Item.Disclosure.ON_REQUEST:
                 raise WorkflowError(
@@ -119,6 +147,7 @@ def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureReq
             replies = list(requestable_replies(item))
             if not replies:
                 raise WorkflowError(_("The item has no sent reply to send."), code="no_reply")
+            files = _check_files(request, replies, attachments)
             request.state = DisclosureRequest.State.GRANTED
         else:
             if not reason:
@@ -129,6 +158,7 @@ def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureReq
         request.decided_at = now
         request.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at"])
         request.replies.set(replies)
+        request.attachments.set(files)
         record_event(
             item=item,
             action="disclosure.granted" if grant else "disclosure.refused",
@@ -136,5 +166,6 @@ def decide_disclosure(*, actor, now, request, grant, reason="") -> DisclosureReq
             now=now,
             request=request.pk,
             replies=[reply.pk for reply in replies],
+            attachments=[a.pk for a in files],
         )
     return request
