@@ -1,9 +1,10 @@
 """A deputy hands in an item from her phone with a co-signer; the office registers it.
 
-The deputy (390x844) writes a draft, attaches a file, invites a co-signer, who opens the invitation
-in his own browser and co-signs; she hands the item in. The office finds it in its queue, registers
-it with the suggested number and reviews it (立案) as a paper item; the item then shows in both
-proposers' item lists, and its page names both. Screenshots at 1366x768 and 390x844 go to
+The deputy (390x844) writes a draft, attaches a file, invites two co-signers: one opens the invitation
+in his own browser and co-signs, the other never logs in; she hands the item in. The office finds it
+in its queue, confirms for the one who said yes on the phone, records it with the suggested number
+and reviews it (立案) as a paper item; the item then shows in the proposers' item lists, and its page
+names all three. Screenshots at 1366x768 and 390x844 go to
 /tmp/shots/submissions-*.png (SHOTS to move them).
 """
 
@@ -27,6 +28,7 @@ PDF = {"name": "调研报告.pdf", "mimeType": "application/pdf", "buffer": b"%P
 def cosigner_user(district):
     for n in range(1, 60):  # a body's members to choose from
         ProposerFactory(district=district, name=f"委员{n:03d}")
+    ProposerFactory(district=district, name="王委员")  # never logs in: the office confirms for her
     cosigner = ProposerFactory(district=district, name="李委员")
     user = UserFactory(username="cosigner", full_name="李委员")
     MembershipFactory(user=user, role=Role.PROPOSER, district=district, proposer=cosigner)
@@ -65,6 +67,8 @@ def test_a_deputy_hands_in_an_item_with_a_co_signer_and_the_office_registers_it(
     page.select_option("select[name=proposer]", label="李委员")
     click_and_wait(page, "form[action$='/invite/'] button[type=submit]")
     assert "李委员" in page.locator(".sub-cosigners").inner_text()
+    page.select_option("select[name=proposer]", label="王委员")
+    click_and_wait(page, "form[action$='/invite/'] button[type=submit]")
     shoot(page, "draft")
     page.set_viewport_size(SIZES["phone"])
 
@@ -94,13 +98,17 @@ def test_a_deputy_hands_in_an_item_with_a_co_signer_and_the_office_registers_it(
     click_and_wait(clerk, f".sub-card[data-submission='{submission.pk}'] a")
     assert clerk.locator("#id_number").input_value() == "0001"
     shoot(clerk, "office-register")
+    wang = clerk.locator(".sub-cosigner", has_text="王委员")
+    with clerk.expect_navigation():
+        wang.locator("button").click()  # she said yes on the phone
+    assert clerk.locator(".sub-cosigner[data-state=confirmed]").count() == 2
     click_and_wait(clerk, "form.sub-register button[type=submit]")
     item = Item.objects.get()
     assert clerk.url.endswith(f"/items/{item.pk}/review/")
     click_and_wait(clerk, "form[action$='/review/register/'] button[type=submit]")
     assert clerk.url.endswith(f"/items/{item.pk}/")
     proposers = clerk.locator(".item-proposers").inner_text()
-    assert "张委员" in proposers and "李委员" in proposers
+    assert all(name in proposers for name in ("张委员", "李委员", "王委员"))
     assert "调研报告.pdf" in clerk.locator(".item-files").inner_text()
     office_context.close()
 
