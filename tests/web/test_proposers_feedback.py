@@ -123,7 +123,7 @@ def test_a_second_submission_of_the_same_round_is_refused(client, proposer_user,
         response = client.post(url(replied), {**data, "comment": "再提交一次"})
     assert response.status_code == 409
     assert "feedback on this reply is already in." in response.content.decode()
-    assert "You gave your feedback on round 1" in response.content.decode()
+    assert "Your feedback on round 1:" in response.content.decode()
     feedback = Feedback.objects.get()
     assert (feedback.agrees, feedback.praised, feedback.rating.code, feedback.on_behalf) == (True, True, "good", False)
     assert feedback.comment == "答复认真"

@@ -82,6 +82,7 @@ class Mine:
     role: str  # lead proposer, co-signer, or through an item merged into this one
     stage: str  # where it stands, in a sentence
     due: object  # the date the item waits for now (the reply, or the feedback), or None
+    overdue: bool  # that date has passed (the item's own `is_overdue` may be another obligation's: a consultation)
     lead_units: list = field(default_factory=list)
     co_units: list = field(default_factory=list)
     feedback: list = field(default_factory=list)  # the user's feedback, oldest round first
@@ -160,11 +161,13 @@ def read(item, replies) -> Mine:
     feedback = sorted(item.feedback_rows or (), key=lambda row: (row["round"], row["at"]))
     feedback_in = any(row["round"] == item.round for row in feedback)
     units = sorted(item.unit_rows or (), key=lambda row: (row["at"], row["link"]))
+    due = _due(item, owed)
     return Mine(
         item=item,
         role=_role(item),
         stage=_stage(item, owed, feedback_in),
-        due=_due(item, owed),
+        due=due,
+        overdue=due is not None and due < timezone.localdate(),
         lead_units=[row["name"] for row in units if row["role"] != Assignment.Role.CO],
         co_units=[row["name"] for row in units if row["role"] == Assignment.Role.CO],
         feedback=feedback,
