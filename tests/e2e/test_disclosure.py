@@ -91,3 +91,45 @@ def test_the_public_asks_on_a_phone_and_the_office_grants(
     assert "李明" not in timeline and "13800138000" not in timeline
     assert member.locator("ol.item-timeline li[data-action='disclosure.granted']").count() == 1
     context.close()
+
+
+def test_the_office_sends_the_reply_letter_by_email(
+    browser, page, server, settings, tmp_path, monkeypatch, mailoutbox, item, office, unit, handler, head, leader
+):
+    from django.core.files.base import ContentFile
+    from django.utils.functional import empty
+
+    from config.celery import app
+    from proposals.models import Attachment, private_storage
+    from workflow.services import disclosure
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(private_storage, "_wrapped", empty)
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    replied = send_reply(item, office=office, unit=unit, handler=handler, head=head, leader=leader)
+    letter = Attachment.objects.create(
+        item=replied,
+        purpose=Attachment.Purpose.REPLY,
+        file=ContentFile(b"%PDF-1.4 signed letter", name="letter.pdf"),
+        original_name="答复函.pdf",
+        content_type="application/pdf",
+        size=22,
+        uploaded_by=handler,
+    )
+    Reply.objects.get(assignment__item=replied).attachments.add(letter)
+    request = disclosure.request_disclosure(
+        now=replied.created_at, item=replied, name="王芳", contact="wangfang@example.cn", reason="课题研究"
+    )
+
+    context, clerk = as_another(browser, server, "office")
+    clerk.goto(f"{server.url}/office/disclosure/{request.pk}/")
+    clerk.check("input[name=decision][value=grant]")
+    clerk.check(f"input[name=attachments][value='{letter.pk}']")
+    shoot(clerk, "decide-email")
+    with clerk.expect_navigation():
+        clerk.click("form.decisions-form button[type=submit]")
+    context.close()
+
+    (mail,) = mailoutbox
+    assert mail.to == ["wangfang@example.cn"]
+    assert [name for name, _content, _type in mail.attachments] == ["答复函.pdf"]
