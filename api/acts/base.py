@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -40,6 +40,13 @@ ERROR = inline_serializer(
             help_text="Bad input only: every field's messages.",
         ),
     },
+)
+# The path's `{id}`: Django's `int` converter takes no sign, so the schema says so too.
+ID = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1},
+    OpenApiParameter.PATH,
+    description="The object's id (as the reads give it).",
 )
 REFUSALS = {
     400: OpenApiResponse(ERROR, description="Bad input (the field is named) or the wrong state (the service's code)."),
@@ -196,6 +203,7 @@ def act(output, *, summary, created=False, many=False, method="post"):
             summary=summary,
             description=(cls.__doc__ or "").strip(),
             request=request,
+            parameters=[ID] if cls.fetch is not None else [],
             responses={cls.status_code: output(many=many) if many else output, **REFUSALS},
             tags=["acts"],
         )
