@@ -14,6 +14,13 @@ def public_replies():
     return published_replies().filter(assignment__item__disclosure=Item.Disclosure.PUBLIC)
 
 
+def on_request_items(district):
+    """Items of `district` whose reply a member of the public may ask for (依申请公开): the rule of
+    `workflow.services.disclosure.requestable_item`, as a list (their number and title only show)."""
+    unpublished = Reply.objects.current().filter(published_at__isnull=True).values("assignment__item_id")
+    return Item.objects.filter(district=district, disclosure=Item.Disclosure.ON_REQUEST, pk__in=unpublished)
+
+
 def public_attachment(pk):
     """The file `pk` if it was published with a public reply, else None."""
     published_with = Reply.public_attachments.through.objects.filter(

@@ -121,10 +121,12 @@ def test_list_pages_run_at_most_six_queries_at_any_size(
         reverse("portal:search") + "?q=建议",
         reverse("portal:district", args=[district.code]) + "?q=建议&body=cppcc",
         reverse("portal:year", args=[district.code, 2026]),
+        reverse("portal:on_request", args=[district.code]),
     ]
-    for count in (1, 8):
+    for count in (2, 10):
         while Item.objects.count() < count:
-            make_reply(title=f"关于第{Item.objects.count()}件事的建议")
+            n = Item.objects.count()
+            make_reply(title=f"关于第{n}件事的建议", disclosure=["public", "on_request"][n % 2], publish=n % 2 == 0)
         for url in urls:
             with django_assert_max_num_queries(6):
                 response = client.get(url)
@@ -182,3 +184,20 @@ def test_an_address_asking_too_often_is_told_to_wait(client, settings):
     assert "Too many requests" in response.content.decode()
     other = client.get(url, REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 200
+
+
+def test_replies_disclosed_on_request_are_listed_with_the_way_to_ask(client, make_reply, district):
+    asked = make_reply(title="关于菜市场改造的建议", disclosure=Item.Disclosure.ON_REQUEST, publish=False)
+    make_reply(title="关于已公开事项的建议")
+    make_reply(title="关于未答复事项的建议", disclosure=Item.Disclosure.ON_REQUEST, send=False)
+    page = client.get(reverse("portal:on_request", args=[district.code])).content.decode()
+    assert "关于菜市场改造的建议" in page
+    assert "关于已公开事项的建议" not in page and "关于未答复事项的建议" not in page
+    request_url = reverse("disclosure:request", args=[asked.assignment.item_id])
+    assert request_url in page
+    assert client.get(request_url).status_code == 200
+    assert "经研究" not in page  # the reply itself is sent to who asks, never shown here
+    assert (
+        reverse("portal:on_request", args=[district.code])
+        in client.get(reverse("portal:district", args=[district.code])).content.decode()
+    )

@@ -29,5 +29,6 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("<slug:code>/", views.district, name="district"),
+    path("<slug:code>/on-request/", views.on_request, name="on_request"),
     path("<slug:code>/<int:year>/", views.district, name="year"),
 ]

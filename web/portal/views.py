@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 
 from districts.models import District, HandlingUnit
 from portal.models import PublishedReply
-from portal.public import public_attachment, public_replies
+from portal.public import on_request_items, public_attachment, public_replies
 from portal.search import matching, words
 from proposals.models import Category, ItemProposer, Session
 
@@ -118,6 +118,21 @@ def _list(request, form, rows, context):
             "params": params.urlencode(),
         },
     )
+
+
+@public_page(LIST_AGE)
+def on_request(request, code):
+    """A district's items whose reply is disclosed on request: their number and title, and the way to ask."""
+    place = get_object_or_404(District.objects.only("pk", "code", "name"), code=code)
+    page = _page(request)
+    start = (page - 1) * PAGE_SIZE
+    items = list(
+        on_request_items(place)
+        .only("pk", "year", "body", "number", "title")
+        .order_by("-year", "body", "number", "pk")[start : start + PAGE_SIZE + 1]
+    )
+    context = {"district": place, "items": items[:PAGE_SIZE], "page": page, "has_next": len(items) > PAGE_SIZE}
+    return render(request, "portal/on_request.html", {**context, "params": ""})
 
 
 @public_page(ITEM_AGE)
