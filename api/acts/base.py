@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -28,19 +28,8 @@ from proposals.models import Item
 from workflow.models import Assignment, Extension
 from workflow.selectors import get_item_for, item_scope, visible_replies
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "code": serializers.CharField(help_text="Stable: the service's reason (state, reason_missing…) or DRF's."),
-        "detail": serializers.CharField(help_text="A sentence for a person, in the caller's language."),
-        "field": serializers.CharField(allow_null=True, help_text="The input field it names, if any."),
-        "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()),
-            required=False,
-            help_text="Bad input only: every field's messages.",
-        ),
-    },
-)
+from ..errors import error_responses
+
 # The path's `{id}`: Django's `int` converter takes no sign, so the schema says so too.
 ID = OpenApiParameter(
     "id",
@@ -48,12 +37,7 @@ ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The object's id (as the reads give it).",
 )
-REFUSALS = {
-    400: OpenApiResponse(ERROR, description="Bad input (the field is named) or the wrong state (the service's code)."),
-    403: OpenApiResponse(ERROR, description="The caller's role does not allow this act on an object they may see."),
-    404: OpenApiResponse(ERROR, description="No such object, or outside the caller's scope: told alike."),
-    409: OpenApiResponse(ERROR, description="Someone else acted first (already accepted, decided, a newer draft)."),
-}
+REFUSALS = error_responses(400, 401, 403, 404, 409)
 
 
 def now():

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proposals.models import Item
+from proposals.models import Attachment, Item
 from workflow.models import Reply
 from workflow.services import replies
 
@@ -147,3 +147,11 @@ def test_a_second_reply_only_while_followed_up(api, handler, office, outsider, s
     refused(api(handler).post(url, {"category": "Z"}), 400, field="category")
     refused(api(office).post(url, {"text": "x"}), 403)
     refused(api(outsider).post(url, {"text": "x"}), 404)
+
+
+def test_a_refused_draft_keeps_none_of_its_files(api, handler, assigned, tmp_path):
+    lead, _ = assigned  # not accepted yet: the service refuses after the upload was stored
+    response = api(handler).post(drafting(lead), {"text": "x", "attachments": [document()]}, files=True)
+    refused(response, 400, code="not_accepted")
+    assert not Attachment.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
