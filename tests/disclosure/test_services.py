@@ -267,3 +267,9 @@ def test_files_are_refused_by_sms_and_when_not_the_replys(replied, letter, offic
     assert (refused.value.code, refused.value.field) == ("attachment_not_of_reply", "attachments")
     assert "原件.pdf" in str(refused.value)
     assert DisclosureRequest.objects.filter(state="pending").count() == 2
+
+
+def test_the_portal_can_list_what_may_be_asked_for(replied, office):
+    assert list(disclosure.requestable_items()) == [replied]
+    replies.publish_reply(actor=office, now=LATER, reply=Reply.objects.get(assignment__item=replied))
+    assert not disclosure.requestable_items().exists()

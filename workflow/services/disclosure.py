@@ -41,11 +41,19 @@ def requestable_files(item):
     return Attachment.objects.filter(pk__in=own).order_by("pk")
 
 
-def requestable_item(pk) -> Item:
-    """The item a member of the public may ask for, else NotFound exactly like a missing one."""
+def requestable_items():
+    """Items whose reply the public may ask for: consent "on request", a current reply sent and not published.
+
+    For the portal to list them (number and title only) with a link to the request form.
+    """
     replies = Reply.objects.current().filter(published_at__isnull=True).values("assignment__item_id")
+    return Item.objects.filter(disclosure=Item.Disclosure.ON_REQUEST, pk__in=replies)
+
+
+def requestable_item(pk) -> Item:
+    """One of `requestable_items`, else NotFound exactly like a missing item."""
     try:
-        return Item.objects.select_related("district").get(pk=pk, disclosure=Item.Disclosure.ON_REQUEST, pk__in=replies)
+        return requestable_items().select_related("district").get(pk=pk)
     except (Item.DoesNotExist, ValueError, TypeError):
         raise item_not_found() from None
 
