@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from knox.models import AuthToken
 
 from proposals.models import Attachment
 from workflow.models import Assignment, Consultation, CoUnitOpinion, Extension
@@ -180,3 +182,12 @@ def test_deciding_refusals(api, handler, office, outsider, accepted):
     response = api(office).post(decide, {"grant": False, "note": "理由不足"})
     assert (response.status_code, response.json()["state"]) == (200, "refused")
     assert Assignment.objects.get(pk=lead.pk).state == "accepted"
+
+
+def test_a_script_accepts_with_its_token(assigned, handler):
+    """`Authorization: Token …` as the README's curl example sends it; no session, no CSRF token."""
+    lead, _ = assigned
+    _token, secret = AuthToken.objects.create(handler)
+    response = Client(enforce_csrf_checks=True).post(url(lead, "accept"), HTTP_AUTHORIZATION=f"Token {secret}")
+    assert (response.status_code, response.json()["state"]) == (200, "accepted")
+    assert Client().post(url(lead, "accept")).status_code == 401
