@@ -31,21 +31,25 @@ from web.items.labels import STAGES
 from workflow.selectors import unit_items
 from workflow.waiting import waiting_on_me
 
+# Bounds of a number in the database: beyond them a value is bad input (400), not a failed query.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
+SMALL = {"min_value": 0, "max_value": 32767}
+
 # The filters of the office dashboard's links: for office staff, leaders and admins only.
 OVERSEERS_ONLY = ("district", "overdue_kind", "overdue_unit", "awaits_office", "leader", "feedback_ending")
 
 
 class ItemFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(help_text="Year of the items; every year when absent.")
+    year = django_filters.NumberFilter(help_text="Year of the items; every year when absent.", **SMALL)
     body = django_filters.ChoiceFilter(choices=Body.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     stage = django_filters.ChoiceFilter(choices=STAGES, help_text="The item's state; re-handling apart.")
-    session = django_filters.NumberFilter(field_name="session_id", help_text="A session's id.")
-    category = django_filters.NumberFilter(field_name="category_id", help_text="A category's id.")
+    session = django_filters.NumberFilter(field_name="session_id", **ID, help_text="A session's id.")
+    category = django_filters.NumberFilter(field_name="category_id", **ID, help_text="A category's id.")
     proposer = django_filters.CharFilter(
         method="by_proposer", max_length=100, help_text="Part of the name of one of the item's proposers."
     )
-    unit = django_filters.NumberFilter(method="handled_by", help_text="A unit's id: the items it handles.")
+    unit = django_filters.NumberFilter(method="handled_by", **ID, help_text="A unit's id: the items it handles.")
     mine = django_filters.BooleanFilter(method="waiting", help_text="Waiting on me or my unit.")
     overdue = django_filters.BooleanFilter(method="only_overdue", help_text="Overdue items only.")
     key = django_filters.BooleanFilter(field_name="is_key", help_text="Key items (or, false, the others).")
@@ -54,12 +58,14 @@ class ItemFilter(django_filters.FilterSet):
         choices=OVERDUE_KIND_CHOICES, method="overdue_of_kind", help_text="Overdue work of this kind."
     )
     overdue_unit = django_filters.NumberFilter(
-        method="overdue_at_unit", help_text="A unit's id: the items on which it owes overdue work."
+        **ID, method="overdue_at_unit", help_text="A unit's id: the items on which it owes overdue work."
     )
     awaits_office = django_filters.ChoiceFilter(
         choices=AWAITS_OFFICE_CHOICES, method="awaiting_office", help_text="What the item waits for the office to do."
     )
-    leader = django_filters.NumberFilter(field_name="supervising_leader_id", help_text="A supervising leader's id.")
+    leader = django_filters.NumberFilter(
+        field_name="supervising_leader_id", **ID, help_text="A supervising leader's id."
+    )
     feedback_ending = django_filters.BooleanFilter(
         method="feedback_ending_soon", help_text="The feedback window ends within 7 days."
     )

@@ -9,6 +9,7 @@ from notifications.models import Notification
 from notifications.texts import render
 
 from ..errors import error_responses
+from ..filters import ID
 from ..serializers.items import Output
 from .reference import Listed
 
@@ -37,7 +38,7 @@ class NotificationSerializer(Output):
 
 class NotificationFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", help_text="Unread ones only.")
-    item = django_filters.NumberFilter(field_name="item_id", help_text="An item's id.")
+    item = django_filters.NumberFilter(field_name="item_id", help_text="An item's id.", **ID)
 
     class Meta:
         model = Notification

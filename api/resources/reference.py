@@ -19,6 +19,7 @@ from workflow.access import district_ids, is_admin
 from workflow.selectors import item_scope
 
 from ..errors import error_responses
+from ..filters import SMALL
 from ..serializers import (
     CategorySerializer,
     DistrictSerializer,
@@ -51,10 +52,11 @@ def proposers_of(user):
 
 class DistrictFilter(django_filters.FilterSet):
     district = django_filters.CharFilter(field_name="district__code", help_text="A district's code.")
-    is_active = django_filters.BooleanFilter()
 
 
 class UnitFilter(DistrictFilter):
+    is_active = django_filters.BooleanFilter()
+
     class Meta:
         model = HandlingUnit
         fields = ["kind"]
@@ -62,7 +64,7 @@ class UnitFilter(DistrictFilter):
 
 class SessionFilter(DistrictFilter):
     body = django_filters.ChoiceFilter(choices=Body.choices)
-    year = django_filters.NumberFilter()
+    year = django_filters.NumberFilter(**SMALL)
 
     class Meta:
         model = Session
@@ -70,6 +72,8 @@ class SessionFilter(DistrictFilter):
 
 
 class CategoryFilter(DistrictFilter):
+    is_active = django_filters.BooleanFilter()
+
     class Meta:
         model = Category
         fields = []
@@ -77,10 +81,12 @@ class CategoryFilter(DistrictFilter):
 
 class ProposerFilter(DistrictFilter):
     body = django_filters.ChoiceFilter(choices=Body.choices)
+    term = django_filters.NumberFilter(**SMALL)
+    is_active = django_filters.BooleanFilter()
 
     class Meta:
         model = Proposer
-        fields = ["kind", "term"]
+        fields = ["kind"]
 
 
 class Listed(generics.ListAPIView):

@@ -8,7 +8,6 @@ assignment when an act answers with it alone.
 """
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -325,7 +324,7 @@ class ItemSerializer(_Where, Output):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_supervising_leader(self, item) -> str | None:
         return person(item.supervising_leader)
 
