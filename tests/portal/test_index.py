@@ -61,3 +61,16 @@ def test_the_rebuild_writes_the_same_rows(make_reply):
     call_command("rebuild_portal_index", stdout=out)
     assert out.getvalue().strip() == "2 published replies indexed."
     assert list(PublishedReply.objects.order_by("pk").values()) == before
+
+
+def test_past_replies_imported_as_published_are_indexed(district, tmp_path, settings):
+    """The spreadsheet's 是否公开 = 是: the import's rows reach the portal like a reply published today."""
+    from tests.importing.minhang import rows_2017
+    from tests.importing.sheets import HEADER_ZH, xlsx_bytes
+    from workflow.models import Reply
+
+    sheet = tmp_path / "2017.xlsx"
+    sheet.write_bytes(xlsx_bytes(HEADER_ZH, rows_2017()))
+    call_command("import_items", str(sheet), "--district", "minhang", stdout=io.StringIO())
+    published = set(Reply.objects.published().values_list("pk", flat=True))
+    assert published and set(PublishedReply.objects.values_list("reply_id", flat=True)) == published
