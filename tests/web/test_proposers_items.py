@@ -183,8 +183,9 @@ def test_my_items_cost_the_same_queries_for_two_items_and_for_twelve(
 def test_the_item_list_offers_a_proposer_only_what_they_can_use(client, proposer_user, office, item):
     client.force_login(proposer_user)
     page = client.get(reverse("items:list")).content.decode()
-    for name in ("kind", "key", "mine"):
+    for name in ("kind", "key"):
         assert f'name="{name}"' not in page
+    assert "Awaiting my feedback" in page and "Waiting on me or my unit" not in page
     assert 'name="stage"' in page and 'name="q"' in page
     assert "items-cards" in page and 'data-label="Lead units"' in page  # cards on a phone, each cell labelled
 

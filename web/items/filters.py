@@ -130,9 +130,8 @@ def only_proposes(user) -> bool:
     return roles == {Role.PROPOSER} and not is_admin(user)
 
 
-# What a proposer cannot use: the kind (their items are of their body's kinds), the office's key items,
-# and "waiting on me or my unit" (their feedback waits on them: my items, `web.proposers.items`, says so).
-NOT_FOR_PROPOSERS = ("kind", "key", "mine")
+# What a proposer cannot use: the kind (their items are of their body's kinds) and the office's key items.
+NOT_FOR_PROPOSERS = ("kind", "key")
 
 
 def _checkbox(label, method):
@@ -185,7 +184,8 @@ class ItemFilter(django_filters.FilterSet):
     filter is offered to office staff and leaders only, with their districts' units; the proposer
     search (a name, so it stays usable with hundreds of proposers and asks no query for choices)
     to those who see whole districts; "waiting on me" only to roles something can wait on; a
-    deputy or member gets neither the kind, the key items nor "waiting on me" (`NOT_FOR_PROPOSERS`).
+    deputy or member gets neither the kind nor the key items (`NOT_FOR_PROPOSERS`), and "waiting on me"
+    says what waits on them: their feedback.
     """
 
     q = django_filters.CharFilter(
@@ -258,6 +258,8 @@ class ItemFilter(django_filters.FilterSet):
         if only_proposes(user):
             for name in NOT_FOR_PROPOSERS:
                 self.filters.pop(name, None)
+            if "mine" in self.filters:  # what waits on a proposer is their feedback, not "my unit's" work
+                self.filters["mine"].label = _("Awaiting my feedback")
 
     def _linked_filters(self, user, data):
         """The dashboard's filters: for those who see whole districts, and shown only when a link set them."""
