@@ -225,7 +225,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     # A script or an app sends `Authorization: Token ...` (docs/api.md); the browser's session works too.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "api.authentication.TokenAuthentication",  # knox's, answering in the token's user's language
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

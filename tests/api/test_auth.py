@@ -90,3 +90,13 @@ def test_the_login_throttle_limits_an_address(api, monkeypatch):
     codes = [_login(api, user.username).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
     assert api.post(LOGIN, {}, format="json").json()["code"] == "throttled"
+
+
+def test_a_token_caller_reads_errors_in_their_own_language(as_user, office, item):
+    office.language = "en"
+    office.save(update_fields=["language"])
+    response = as_user(office).get(f"/api/v1/items/{item.pk + 1000}/")
+    assert response.json()["detail"] == "This item does not exist or is not yours to see."
+    office.language = "zh-hans"
+    office.save(update_fields=["language"])
+    assert as_user(office).get(f"/api/v1/items/{item.pk + 1000}/").json()["detail"] != response.json()["detail"]

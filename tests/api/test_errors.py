@@ -53,6 +53,7 @@ def test_bad_input_names_the_field_and_keeps_every_error(api, settings):
 
 
 def test_errors_are_in_chinese_unless_the_caller_chose_english(client):
-    response = client.get("/wrong-state/")  # not logged in
-    assert response.status_code == 403
+    response = client.get("/wrong-state/")  # not logged in: 401, asking for a token
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"code": "not_authenticated", "detail": "身份认证信息未提供。", "field": None}
