@@ -60,6 +60,7 @@ class TokenLogin(APIView):
     throttle_scope = "login"
 
     @extend_schema(
+        tags=["auth"],
         operation_id="auth_token_create",
         summary="Log in for a token",
         request=LoginSerializer,
@@ -90,6 +91,7 @@ def _mine(request):
 
 class TokenList(APIView):
     @extend_schema(
+        tags=["auth"],
         operation_id="auth_tokens_list",
         summary="My tokens",
         responses={200: TokenSerializer(many=True), **error_responses(401)},
@@ -105,6 +107,7 @@ class TokenList(APIView):
 
 class TokenRevoke(APIView):
     @extend_schema(
+        tags=["auth"],
         operation_id="auth_tokens_destroy",
         summary="Revoke one of my tokens",
         responses={204: OpenApiResponse(description="Revoked."), **error_responses(401, 404)},

@@ -27,6 +27,7 @@ class Items(Listed):
     search_fields = ["number", "title"]
 
     @extend_schema(
+        tags=["read"],
         operation_id="items_list",
         summary="The items I may see",
         description="Each with where it stands and what it waits for on whom, as the caller may read it. "
@@ -44,6 +45,7 @@ class ItemDetail(APIView):
     serializer_class = ItemSerializer
 
     @extend_schema(
+        tags=["read"],
         operation_id="items_retrieve",
         summary="One item with everything on it I may see",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The item's id.")],

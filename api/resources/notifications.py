@@ -51,6 +51,7 @@ class Notifications(Listed):
     filterset_class = NotificationFilter
 
     @extend_schema(
+        tags=["read"],
         summary="My notifications",
         responses={200: NotificationSerializer(many=True), **error_responses(400, 401, 404)},
     )

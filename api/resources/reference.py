@@ -96,7 +96,9 @@ class Listed(generics.ListAPIView):
 
 
 def listed(summary, serializer):
-    return extend_schema_view(get=extend_schema(summary=summary, responses={200: serializer(many=True), **LIST_ERRORS}))
+    return extend_schema_view(
+        get=extend_schema(tags=["read"], summary=summary, responses={200: serializer(many=True), **LIST_ERRORS})
+    )
 
 
 @listed("Districts I hold a role in", DistrictSerializer)
