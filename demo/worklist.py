@@ -6,13 +6,14 @@ year's Minhang proposals are stopped, through the services, exactly where each l
 to review, to assign, a returned assignment to reassign, an extension to decide, assignments to
 accept, a reply to draft, replies at the head's, the leader's and the office's step, a reply
 awaiting the member's feedback, a co-unit's opinion owed, a reply the head sent back to revise,
-and a key item the demo leader supervises. Numbers 0901 onwards; an existing number is left as it is, so a
-second seed run adds nothing.
+a key item the demo leader supervises, and a city item's opinion at the head's step. Numbers 0901
+onwards; an existing number is left as it is, so a second seed run adds nothing.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from proposals.models import Category, Item, Kind, Session
 from workflow import obligations
 from workflow.models import Consultation, OutcomeCategory
 from workflow.services import assignment as assign
-from workflow.services import consultation, extensions, intake, replies
+from workflow.services import consultation, extensions, intake, opinions, replies
 from workflow.services.outcomes import body_setting
 
 from .drive import _reply_fields
@@ -144,23 +145,39 @@ def _registered(stage, item, now):
     """Registered at intake and left there: it waits for the office to assign it."""
 
 
-# (title, where the item stops: None for received only), in number order from 0901.
-WORK: list[tuple[str, Callable | None]] = [
-    ("关于加强社区老年人助餐服务的建议", None),  # to review: a rewording of a seeded title, a merge hint
-    ("关于加强校园周边交通安全管理的建议", None),  # to review
-    ("关于增设新能源汽车公共充电桩的建议", _registered),  # to assign
-    ("关于推进老旧小区加装电梯的建议", _registered),  # to assign
-    ("关于优化公交线路与地铁接驳的建议", _pending),  # the handler accepts or returns
-    ("关于规范共享单车停放秩序的建议", _returned),  # the office reassigns
-    ("关于扶持中小微企业数字化转型的建议", _extension),  # the office decides
-    ("关于提升社区卫生服务中心服务能力的建议", _accepted),  # the handler drafts the reply
-    ("关于加快口袋公园建设的建议", _at_head),  # the head approves
-    ("关于保护历史风貌街区的建议", _at_leader),  # the leader signs off
-    ("关于完善垃圾分类收运体系的建议", _at_office),  # the office sends or sends back
-    ("关于加强楼宇经济服务的建议", _sent),  # the member gives feedback
-    ("关于加强河道水环境治理的建议", _co_opinion),  # the demo unit sends its co-unit opinion
-    ("关于完善社区嵌入式托育服务的建议", _sent_back),  # the handler revises the reply the head sent back
-    ("关于推进“15分钟社区生活圈”建设的建议", _key),  # the leader's key item: an instruction
+def _city_opinion_at_head(stage, item, now):
+    """A city item the district co-handles: the demo unit's opinion for the city waits for the head."""
+    (co,) = assign.assign_units(actor=stage.office, now=now, item=item, lead_units=[], co_units=[stage.unit])
+    assign.accept_assignment(actor=stage.handler, now=stage.at(now, 1), assignment=co)
+    opinions.submit_opinion(
+        actor=stage.handler, now=stage.at(now, 2), assignment=co, text="经研究，我单位同意市级主办单位的办理方案。"
+    )
+
+
+class Work(NamedTuple):
+    title: str
+    stop: Callable | None  # where the item stops: None for received only
+    kind: str = Kind.PROPOSAL
+
+
+# In number order from 0901.
+WORK: list[Work] = [
+    Work("关于加强社区老年人助餐服务的建议", None),  # to review: a rewording of a seeded title, a merge hint
+    Work("关于加强校园周边交通安全管理的建议", None),  # to review
+    Work("关于增设新能源汽车公共充电桩的建议", _registered),  # to assign
+    Work("关于推进老旧小区加装电梯的建议", _registered),  # to assign
+    Work("关于优化公交线路与地铁接驳的建议", _pending),  # the handler accepts or returns
+    Work("关于规范共享单车停放秩序的建议", _returned),  # the office reassigns
+    Work("关于扶持中小微企业数字化转型的建议", _extension),  # the office decides
+    Work("关于提升社区卫生服务中心服务能力的建议", _accepted),  # the handler drafts the reply
+    Work("关于加快口袋公园建设的建议", _at_head),  # the head approves
+    Work("关于保护历史风貌街区的建议", _at_leader),  # the leader signs off
+    Work("关于完善垃圾分类收运体系的建议", _at_office),  # the office sends or sends back
+    Work("关于加强楼宇经济服务的建议", _sent),  # the member gives feedback
+    Work("关于加强河道水环境治理的建议", _co_opinion),  # the demo unit sends its co-unit opinion
+    Work("关于完善社区嵌入式托育服务的建议", _sent_back),  # the handler revises the reply the head sent back
+    Work("关于推进“15分钟社区生活圈”建设的建议", _key),  # the leader's key item: an instruction
+    Work("关于加快市域轨道交通建设的建议", _city_opinion_at_head, Kind.CITY_CO),  # the head approves the opinion
 ]
 
 
@@ -178,19 +195,20 @@ def stage_waiting_work(*, today) -> int:
     stage = Stage(
         office=office.user, handler=handler.user, head=head.user, leader=leader.user, unit=unit, other=other.first()
     )
-    body, kind = Body.CPPCC, Kind.PROPOSAL
+    body = Body.CPPCC
     session = Session.objects.filter(district=district, body=body, year=today.year).first()
     categories = list(Category.objects.filter(district=district, is_active=True).order_by("sort_order"))
     others = list(Proposer.objects.filter(district=district, body=body, kind=Proposer.Kind.PERSON).order_by("pk"))
     tz = timezone.get_default_timezone()
     added = 0
-    for n, (title, stop) in enumerate(WORK, FIRST_NUMBER):
+    for n, (title, stop, kind) in enumerate(WORK, FIRST_NUMBER):
         number = f"{n:04d}"
         if Item.objects.filter(district=district, year=today.year, body=body, kind=kind, number=number).exists():
             continue
         # Handed in a week ago, each step an hour apart: the deadlines run from then.
         now = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(9), tzinfo=tz)
         co = [p for p in others if p.pk != member.proposer_id][n % 5 : n % 5 + 1]
+        proposers = [member.proposer, *co] if kind == Kind.PROPOSAL else []  # a city item's are the city's
         with transaction.atomic():
             item = intake.receive_item(
                 actor=stage.office,
@@ -204,8 +222,8 @@ def stage_waiting_work(*, today) -> int:
                 text=f"{title.removeprefix('关于').removesuffix('的建议')}事关群众切身利益，建议有关部门统筹研究解决。",
                 session=session,
                 category=categories[n % len(categories)] if categories else None,
-                proposers=[member.proposer, *co],
-                lead_proposer=member.proposer,
+                proposers=proposers,
+                lead_proposer=proposers[0] if proposers else None,
                 disclosure=Item.Disclosure.PUBLIC,
                 submitted_on=now.date(),
             )

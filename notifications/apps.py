@@ -7,11 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and reminders")
 
     def ready(self):
-        from workflow.signals import event_recorded
+        from workflow.signals import event_recorded, invited
 
         from . import checks  # noqa: F401  (register the deploy checks)
         from .disclosure import schedule_disclosure_answer
-        from .events import schedule_event_notices
+        from .events import schedule_cosign_notices, schedule_event_notices
 
         event_recorded.connect(schedule_event_notices, dispatch_uid="notifications.event_notices")
         event_recorded.connect(schedule_disclosure_answer, dispatch_uid="notifications.disclosure_answer")
+        invited.connect(schedule_cosign_notices, dispatch_uid="notifications.cosign_invitation")

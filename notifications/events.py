@@ -11,7 +11,7 @@ and otherwise records the notices when the transaction commits. A reply's notice
 rating only while it is awaited (`ratings`): feedback given or an item moved on settles it.
 
 An invitation to co-sign an item handed in online is not an event of an item (there is no item
-yet): `workflow.services.submissions.invited` tells of it, and the invited proposer's logins hear.
+yet): `workflow.signals.invited` tells of it, and the invited proposer's logins hear.
 """
 
 from functools import partial
@@ -24,7 +24,6 @@ from districts.models import Membership, Role
 from submissions.models import CoSignInvitation
 from workflow import access
 from workflow.models import Assignment, Event
-from workflow.services.submissions import invited
 
 from .models import NotificationKind
 from .ratings import SETTLING_ACTIONS, awaiting_rating, settle_rating_notices
@@ -129,12 +128,8 @@ def proposer_users(item_ids):
 
 
 def schedule_cosign_notices(sender=None, *, invitation, **kwargs):
-    """Receiver of `workflow.services.submissions.invited`: the invited proposer's logins are told on commit."""
+    """Receiver of `workflow.signals.invited`: the invited proposer's logins are told on commit."""
     transaction.on_commit(partial(notify_cosign_invitation, invitation.pk))
-
-
-# Connected here, where the app's ready() imports this module (`NotificationsConfig.ready`).
-invited.connect(schedule_cosign_notices, dispatch_uid="notifications.cosign_invitation")
 
 
 def notify_cosign_invitation(invitation_id, *, now=None):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from districts.models import UNIT_ROLES, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
+from submissions.models import CoSignInvitation, Submission
 
 from .access import DISTRICT_ROLES, is_admin
 from .errors import item_not_found
@@ -315,3 +316,41 @@ def visible_attachments(user):
         ),
         item__in=_scoped(user).values("pk"),
     )
+
+
+# --- items handed in online (`workflow.services.submissions`): not items until the office registers them ---
+
+
+def proposer_ids(user) -> set:
+    """The proposers `user` acts for: their own as a deputy or member, their group's as its staff."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {m.proposer_id for m in active_memberships(user) if m.role == Role.PROPOSER}
+
+
+def own_submissions(user):
+    """The submissions of the proposers `user` acts for, every state."""
+    return Submission.objects.filter(lead_id__in=proposer_ids(user))
+
+
+def own_invitations(user):
+    """The invitations to co-sign sent to the proposers `user` acts for, answered or not."""
+    return CoSignInvitation.objects.filter(proposer_id__in=proposer_ids(user))
+
+
+def office_submissions(user):
+    """Submitted or registered submissions of the districts where `user` is the office; drafts are the proposer's."""
+    handed_in = Submission.objects.exclude(state=Submission.State.DRAFT).exclude(submitted_at__isnull=True)
+    if user is None or not user.is_authenticated:
+        return Submission.objects.none()
+    if is_admin(user):
+        return handed_in
+    offices = {m.district_id for m in active_memberships(user) if m.role == Role.OFFICE}
+    return handed_in.filter(district_id__in=offices)
+
+
+def visible_submissions(user):
+    """Every submission `user` may read: their own, those they are invited to co-sign, their office's."""
+    mine = proposer_ids(user)
+    scope = Q(lead_id__in=mine) | Q(invitations__proposer_id__in=mine) | Q(pk__in=office_submissions(user).values("pk"))
+    return Submission.objects.filter(scope).distinct()

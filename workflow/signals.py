@@ -14,3 +14,7 @@ event_recorded = Signal()
 # inside the import's transaction, once the items and their past handling are written (those
 # rows are inserted in bulk, without an `event_recorded` each).
 items_imported = Signal()
+
+# Sent with `invitation` (a saved submissions.models.CoSignInvitation) by
+# `workflow.services.submissions.invite`, inside its transaction (the invited are told on commit).
+invited = Signal()

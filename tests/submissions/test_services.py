@@ -12,6 +12,7 @@ from notifications.models import Notification, NotificationKind
 from notifications.texts import render
 from proposals.models import Attachment, Item, ItemProposer
 from submissions.models import CoSignInvitation, Submission
+from workflow import selectors
 from workflow.errors import Conflict, NotAllowed, NotFound, WorkflowError
 from workflow.services import intake, submissions
 
@@ -62,7 +63,7 @@ def test_a_draft_keeps_to_its_body(proposer, proposer_user):
 def test_a_group_s_staff_hands_in_for_the_group(group, group_staff):
     draft = submissions.create_draft(actor=group_staff, now=NOW, lead=group, kind="proposal", title="团体提案")
     assert draft.lead == group
-    assert list(submissions.own_submissions(group_staff)) == [draft]
+    assert list(selectors.own_submissions(group_staff)) == [draft]
 
 
 def test_the_owner_edits_the_draft_until_handed_in(draft, proposer_user, cosigner_user):
@@ -174,11 +175,11 @@ def test_handing_in_needs_a_title_and_text(draft, proposer_user):
 
 
 def test_the_office_sees_handed_in_items_of_its_district_only(draft, proposer_user, office, outsider):
-    assert not submissions.office_submissions(office).exists()  # a draft is the proposer's
+    assert not selectors.office_submissions(office).exists()  # a draft is the proposer's
     submissions.submit(actor=proposer_user, now=NOW, submission=draft)
-    assert list(submissions.office_submissions(office)) == [draft]
-    assert not submissions.office_submissions(outsider).exists()
-    assert not submissions.visible_submissions(outsider).exists()
+    assert list(selectors.office_submissions(office)) == [draft]
+    assert not selectors.office_submissions(outsider).exists()
+    assert not selectors.visible_submissions(outsider).exists()
 
 
 def test_withdrawn_until_registered(handed_in, proposer_user, office, cosigner_user):

@@ -17,66 +17,27 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from deadlines.rules import cosign_answer_by, local_date
-from districts.models import Proposer, Role
-from districts.selectors import active_memberships
+from districts.models import Proposer
 from proposals.attachments import validate_upload
 from proposals.models import Attachment, Item, kind_fits_body
 from submissions.models import CoSignInvitation, Submission, SubmissionFile
 
-from ..access import is_admin, is_office
+from ..access import is_office
 from ..errors import Conflict, NotAllowed, NotFound, WorkflowError
+from ..selectors import office_submissions, proposer_ids
+from ..signals import invited
 from . import intake
 
 Invitation = CoSignInvitation.State
-
-# Sent with `invitation=` inside the act's transaction; the notifications app tells the invited (on commit).
-invited = Signal()
 
 # What the proposer may change in a draft (`edit_draft`).
 DRAFT_FIELDS = ("kind", "title", "text", "category", "session", "disclosure")
 
 
 # --- who -------------------------------------------------------------------------------------
-
-
-def proposer_ids(user) -> set:
-    """The proposers `user` acts for: their own as a deputy or member, their group's as its staff."""
-    if user is None or not user.is_authenticated:
-        return set()
-    return {m.proposer_id for m in active_memberships(user) if m.role == Role.PROPOSER}
-
-
-def own_submissions(user):
-    """The submissions of the proposers `user` acts for, every state."""
-    return Submission.objects.filter(lead_id__in=proposer_ids(user))
-
-
-def own_invitations(user):
-    """The invitations to co-sign sent to the proposers `user` acts for, answered or not."""
-    return CoSignInvitation.objects.filter(proposer_id__in=proposer_ids(user))
-
-
-def office_submissions(user):
-    """Submitted or registered submissions of the districts where `user` is the office; drafts are the proposer's."""
-    handed_in = Submission.objects.exclude(state=Submission.State.DRAFT).exclude(submitted_at__isnull=True)
-    if user is None or not user.is_authenticated:
-        return Submission.objects.none()
-    if is_admin(user):
-        return handed_in
-    offices = {m.district_id for m in active_memberships(user) if m.role == Role.OFFICE}
-    return handed_in.filter(district_id__in=offices)
-
-
-def visible_submissions(user):
-    """Every submission `user` may read: their own, those they are invited to co-sign, their office's."""
-    mine = proposer_ids(user)
-    scope = Q(lead_id__in=mine) | Q(invitations__proposer_id__in=mine) | Q(pk__in=office_submissions(user).values("pk"))
-    return Submission.objects.filter(scope).distinct()
 
 
 def _not_found():

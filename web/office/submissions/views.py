@@ -1,6 +1,6 @@
 """The office's screens of items handed in online: the queue, one submission, its registration.
 
-The office sees its districts' submissions once handed in (`workflow.services.submissions.office_submissions`),
+The office sees its districts' submissions once handed in (`workflow.selectors.office_submissions`),
 never a draft; another district's is a 404.
 """
 
@@ -18,7 +18,7 @@ from submissions.models import CoSignInvitation, Submission
 from web.actions import perform
 from web.office.intake.numbering import suggest_number
 from web.submit import one_time
-from workflow import access
+from workflow import access, selectors
 from workflow.services import submissions
 
 from .forms import ConfirmForm, RegisterForm
@@ -34,7 +34,7 @@ def _require_office(user):
 def _submission(user, pk) -> Submission:
     _require_office(user)
     found = (
-        submissions.office_submissions(user)
+        selectors.office_submissions(user)
         .select_related("district", "lead", "category", "session", "item")
         .filter(pk=pk)
         .first()
@@ -50,7 +50,7 @@ def queue(request):
     """The handed-in items awaiting registration, oldest first; one query with the co-signers' counts."""
     _require_office(request.user)
     waiting = (
-        submissions.office_submissions(request.user)
+        selectors.office_submissions(request.user)
         .filter(state=Submission.State.SUBMITTED)
         .select_related("district", "lead")
         .annotate(
@@ -119,7 +119,7 @@ def register(request, pk):
 def confirm_for(request, pk):
     _require_office(request.user)
     invitation = (
-        CoSignInvitation.objects.filter(submission__in=submissions.office_submissions(request.user), pk=pk)
+        CoSignInvitation.objects.filter(submission__in=selectors.office_submissions(request.user), pk=pk)
         .select_related("proposer")
         .first()
     )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from deadlines.models import ObligationKind
+from districts.models import Role
+from districts.selectors import active_memberships
 from proposals.models import Item
 from web.actions import perform
 from web.items.listing import counted_page, page_number
@@ -44,7 +46,9 @@ def my_items(request):
     )
     replies = mine.sent_replies(request.user, page.object_list)
     rows = [mine.read(item, replies.get(item.pk, [])) for item in page]
-    return render(request, "proposers/items/list.html", {"page": page, "rows": rows})
+    speaking_for = [m for m in active_memberships(request.user) if m.role == Role.PROPOSER]
+    context = {"page": page, "rows": rows, "speaking_for": speaking_for}
+    return render(request, "proposers/items/list.html", context)
 
 
 def _round_replies(user, item):

@@ -1,6 +1,6 @@
 """The proposer's screens of an item handed in online: my submissions, the draft, an invitation to co-sign.
 
-Who sees what comes from `workflow.services.submissions` (own_submissions, own_invitations,
+Who sees what comes from `workflow.selectors` (own_submissions, own_invitations,
 visible_submissions): another person's draft or invitation is a 404, like a missing one.
 """
 
@@ -18,6 +18,7 @@ from districts.models import Proposer
 from submissions.models import CoSignInvitation, Submission, SubmissionFile
 from web.actions import perform
 from web.submit import one_time
+from workflow import selectors
 from workflow.services import submissions
 
 from .forms import ActForm, DraftForm, FileForm, InviteForm
@@ -29,14 +30,14 @@ Invitation = CoSignInvitation.State
 
 def _leads(user):
     """The proposers `user` hands in for; 403 for who acts for none (office staff, units)."""
-    leads = Proposer.objects.filter(pk__in=submissions.proposer_ids(user)).order_by("kind", "name")
+    leads = Proposer.objects.filter(pk__in=selectors.proposer_ids(user)).order_by("kind", "name")
     if not leads:
         raise PermissionDenied(_("Only deputies and members, or their group's staff, hand in items."))
     return leads
 
 
 def _own(user, pk) -> Submission:
-    found = submissions.own_submissions(user).select_related("lead", "category", "item").filter(pk=pk).first()
+    found = selectors.own_submissions(user).select_related("lead", "category", "item").filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -58,10 +59,10 @@ def mine(request):
     their co-signers' counts, the invitations with their submissions).
     """
     user = request.user
-    if not submissions.proposer_ids(user):
+    if not selectors.proposer_ids(user):
         raise PermissionDenied(_("Only deputies and members, or their group's staff, hand in items."))
     own = (
-        submissions.own_submissions(user)
+        selectors.own_submissions(user)
         .select_related("lead", "item")
         .annotate(
             confirmed=Count("invitations", filter=Q(invitations__state=Invitation.CONFIRMED)),
@@ -70,7 +71,7 @@ def mine(request):
         .order_by("-updated_at", "-pk")
     )
     invitations = (
-        submissions.own_invitations(user).select_related("submission__lead", "proposer").order_by("-invited_at", "-pk")
+        selectors.own_invitations(user).select_related("submission__lead", "proposer").order_by("-invited_at", "-pk")
     )
     invitations = sorted(invitations, key=lambda i: i.state != Invitation.PENDING)  # open ones first
     return render(
@@ -247,7 +248,7 @@ def withdraw(request, pk):
 @require_GET
 def file_download(request, pk):
     """A submission's file, for who may read the submission (its proposer, an invited co-signer, the office)."""
-    kept = SubmissionFile.objects.filter(submission__in=submissions.visible_submissions(request.user), pk=pk).first()
+    kept = SubmissionFile.objects.filter(submission__in=selectors.visible_submissions(request.user), pk=pk).first()
     if kept is None:
         raise Http404
     return FileResponse(
@@ -260,7 +261,7 @@ def file_download(request, pk):
 
 def _invitation(user, pk) -> CoSignInvitation:
     found = (
-        submissions.own_invitations(user)
+        selectors.own_invitations(user)
         .select_related("submission__lead", "submission__category", "proposer")
         .filter(pk=pk)
         .first()
