@@ -45,6 +45,8 @@ class PublishedReply(models.Model):
             # The yearly list of a district, newest first.
             models.Index(fields=["district", "year", "-published_at"], name="portal_district_year_idx"),
             models.Index(fields=["-published_at"], name="portal_published_idx"),
+            # The years of every district (`portal.search.years`).
+            models.Index(fields=["year"], name="portal_year_idx"),
             GinIndex(fields=["pairs"], name="portal_pairs_gin"),
         ]
 

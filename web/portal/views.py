@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from districts.models import District, HandlingUnit
 from portal.models import PublishedReply
 from portal.public import on_request_items, public_attachment, public_replies
-from portal.search import matching, words
+from portal.search import matching, words, years
 from proposals.models import Category, ItemProposer, Session
 
 from .forms import Search
@@ -46,7 +46,7 @@ def search(request):
     rows = PublishedReply.objects.all()
     form = Search(
         request.GET,
-        years=_years(rows),
+        years=years(),
         districts=District.objects.filter(is_active=True).only("pk", "name"),
     )
     return _list(request, form, rows, {"district": None})
@@ -62,7 +62,7 @@ def district(request, code, year=None):
         data["year"] = str(year)
     form = Search(
         data,
-        years=_years(rows) if year is None else [year],
+        years=years(place.pk) if year is None else [year],
         sessions=Session.objects.filter(district=place)
         .only("pk", "year", "label")
         .order_by("-year", "body", "term", "number"),
@@ -70,10 +70,6 @@ def district(request, code, year=None):
         units=HandlingUnit.objects.filter(district=place).only("pk", "name").order_by("sort_order", "name"),
     )
     return _list(request, form, rows, {"district": place, "year": year})
-
-
-def _years(rows):
-    return rows.order_by("-year").values_list("year", flat=True).distinct()
 
 
 def _page(request):
