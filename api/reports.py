@@ -15,6 +15,8 @@ from reports.annual import annual_report
 from workflow import access
 from workflow.errors import WorkflowError
 
+from .errors import error_responses
+
 
 class AnnualReportParams(serializers.Serializer):
     district = serializers.CharField()
@@ -49,7 +51,7 @@ def reportable_district(user, code):
 class AnnualReportView(APIView):
     @extend_schema(
         parameters=[AnnualReportParams],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)},
         description="The yearly report of domain §7 (figures, tables and last year's rates) as JSON.",
     )
     def get(self, request):
