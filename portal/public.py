@@ -8,6 +8,7 @@ A reply the office published under another consent (依申请公开 is answered 
 from proposals.models import Attachment, Item
 from workflow.models import Reply
 from workflow.selectors import published_replies
+from workflow.services.disclosure import requestable_items
 
 
 def public_replies():
@@ -15,10 +16,8 @@ def public_replies():
 
 
 def on_request_items(district):
-    """Items of `district` whose reply a member of the public may ask for (依申请公开): the rule of
-    `workflow.services.disclosure.requestable_item`, as a list (their number and title only show)."""
-    unpublished = Reply.objects.current().filter(published_at__isnull=True).values("assignment__item_id")
-    return Item.objects.filter(district=district, disclosure=Item.Disclosure.ON_REQUEST, pk__in=unpublished)
+    """Items of `district` whose reply a member of the public may ask for (依申请公开): their number and title show."""
+    return requestable_items().filter(district=district)
 
 
 def public_attachment(pk):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.drive import drive_demo
+from demo.online import stage_online_work
 from demo.people import DEMO_PASSWORD, ITEMS_PER_YEAR_AND_BODY, seed
 from demo.worklist import stage_waiting_work, staged_numbers
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Workflow demo: {moved} items moved through the workflow.")
         staged = stage_waiting_work(today=today)
         self.stdout.write(f"Work waiting for the demo logins: {staged} new items.")
+        online = stage_online_work(today=today)
+        self.stdout.write(f"Handed in online and asked by the public: {online} new.")
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<10} {login.role}  {login.scope}".rstrip())
