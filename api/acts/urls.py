@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import submissions, views
 
 ACTS = [
     ("items/", views.Receive, "receive"),
@@ -34,6 +34,13 @@ ACTS = [
     ("replies/<int:id>/send-back/", views.SendBackReply, "send-back-reply"),
     ("replies/<int:id>/send/", views.SendReply, "send-reply"),
     ("replies/<int:id>/publish/", views.PublishReply, "publish-reply"),
+    ("submissions/", submissions.Submissions, "submissions"),
+    ("submissions/<int:id>/", submissions.SubmissionDetail, "submission"),
+    ("submissions/<int:id>/submit/", submissions.Submit, "submit-submission"),
+    ("submissions/<int:id>/withdraw/", submissions.Withdraw, "withdraw-submission"),
+    ("submissions/<int:id>/invitations/", submissions.InviteCosigner, "invite-cosigner"),
+    ("invitations/<int:id>/confirm/", submissions.Confirm, "confirm-invitation"),
+    ("invitations/<int:id>/decline/", submissions.Decline, "decline-invitation"),
 ]
 
 urlpatterns = [path(route, view.as_view(), name=f"act-{name}") for route, view, name in ACTS]

@@ -23,6 +23,7 @@ from .reference import (
     SessionSerializer,
     UnitSerializer,
 )
+from .submissions import InvitationSerializer, SubmissionSerializer
 
 __all__ = [
     "AssignmentSerializer",
@@ -33,10 +34,12 @@ __all__ = [
     "EventSerializer",
     "ExtensionSerializer",
     "FeedbackSerializer",
+    "InvitationSerializer",
     "ItemListSerializer",
     "ItemSerializer",
     "ProposerSerializer",
     "ReplySerializer",
     "SessionSerializer",
+    "SubmissionSerializer",
     "UnitSerializer",
 ]
