@@ -23,7 +23,7 @@ from ..errors import error_responses
 from ..resources.reference import Listed
 from ..serializers import InvitationSerializer, SubmissionSerializer
 from ..serializers.submissions import SUBMISSION_PREFETCH, SUBMISSION_RELATED
-from .base import ID, Act, act, now
+from .base import ID, Act, act, now, uploads
 from .inputs import Scoped
 
 # --- the objects, as the caller sees them --------------------------------------------------------------------
@@ -85,6 +85,7 @@ class Draft(serializers.Serializer):
     category = Scoped(_categories, required=False, allow_null=True, default=None, help_text="A suggested category.")
     session = Scoped(_sessions, required=False, allow_null=True, default=None)
     disclosure = serializers.ChoiceField(Item.Disclosure.choices, required=False, default=Item.Disclosure.ON_REQUEST)
+    files = uploads(help_text="Files added to the draft (a multipart upload).")
 
     def validate_title(self, value):
         return value.strip()
@@ -102,6 +103,13 @@ class Invite(serializers.Serializer):
 
 
 # --- the acts ------------------------------------------------------------------------------------------------
+
+
+def with_files(request, submission, files):
+    """The draft with `files` added (`add_file` checks and stores each); the act's transaction holds them all."""
+    for uploaded in files:
+        submissions.add_file(actor=request.user, now=now(), submission=submission, uploaded_file=uploaded)
+    return submission
 
 
 def _require_proposer(user):
@@ -153,7 +161,8 @@ class Submissions(ProposerAct, Listed):
         )
 
     def perform(self, request, target, data):
-        return submissions.create_draft(actor=request.user, now=now(), **data)
+        files = data.pop("files")
+        return with_files(request, submissions.create_draft(actor=request.user, now=now(), **data), files)
 
 
 @act(SubmissionSerializer, summary="Edit a draft", method="patch")
@@ -180,7 +189,10 @@ class SubmissionDetail(ProposerAct):
         return self.respond(request, id, partial=True)
 
     def perform(self, request, submission, data):
-        return submissions.edit_draft(actor=request.user, now=now(), submission=submission, **data)
+        files = data.pop("files", [])
+        return with_files(
+            request, submissions.edit_draft(actor=request.user, now=now(), submission=submission, **data), files
+        )
 
 
 @act(SubmissionSerializer, summary="Hand the draft in")

@@ -85,6 +85,21 @@ def test_a_member_starts_a_draft(api, proposer_user, proposer):
     assert Submission.objects.get(pk=made["id"]).created_by == proposer_user
 
 
+def test_a_draft_takes_its_files_as_a_multipart_upload(api, proposer_user, proposer):
+    pdf = SimpleUploadedFile("提案全文.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    body = {"lead": proposer.pk, "kind": "proposal", "title": "标题", "files": [pdf]}
+    response = api(proposer_user).post(URL, body, files=True)
+    assert response.status_code == 201, response.content
+    assert [f["name"] for f in response.json()["files"]] == ["提案全文.pdf"]
+
+
+def test_a_refused_file_names_its_field(api, proposer_user, proposer):
+    fake = SimpleUploadedFile("假.pdf", b"MZ", content_type="application/pdf")
+    body = {"lead": proposer.pk, "kind": "proposal", "files": [fake]}
+    refused(api(proposer_user).post(URL, body, files=True), 400, field="files")
+    assert not Submission.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["office", "handler"])
 def test_only_a_proposers_login_hands_in(api, request, role, proposer):
     user = request.getfixturevalue(role)
