@@ -125,6 +125,7 @@ class ProposerAct(Act):
         return super().respond(request, pk, partial=partial)
 
     def parse(self, request, target, partial=False):
+        """As `Act.parse`, without the item: a submission is not an item (yet), its inputs read `target`."""
         context = {"request": request, "view": self, "target": target}
         parsed = self.input(data=request.data, context=context, partial=partial)
         parsed.is_valid(raise_exception=True)
