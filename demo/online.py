@@ -65,5 +65,5 @@ def _submissions(office, member, now):
         text="部分地铁站出入口无无障碍电梯，老年人和残障人士出行困难，建议分批增设。",
     )
     invitation = submissions.invite(actor=member.user, now=now, submission=handed_in, proposer=second)
-    submissions.confirm_for(actor=office, now=now + dt.timedelta(hours=1), invitation=invitation)
-    submissions.submit(actor=member.user, now=now + dt.timedelta(hours=2), submission=handed_in)
+    submissions.submit(actor=member.user, now=now + dt.timedelta(hours=1), submission=handed_in)
+    submissions.confirm_for(actor=office, now=now + dt.timedelta(hours=2), invitation=invitation)
