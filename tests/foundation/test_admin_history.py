@@ -14,6 +14,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.models import DeadlinePolicy, ObligationKind, PeriodStart, PeriodUnit
@@ -25,7 +26,7 @@ from tests.workflow.flow import reply as send
 from workflow.admin.readonly import keeps_history
 from workflow.models import ClosingReport, Event, FollowUp
 from workflow.services import assignment as assign
-from workflow.services import closing, extensions, feedback, followup, intake, messages, opinions
+from workflow.services import closing, extensions, feedback, followup, intake, messages, opinions, submissions
 
 DAY = dt.timedelta(days=1)
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -83,6 +84,8 @@ def world(district, office, unit, handler, head, leader, proposer, proposer_user
     AccessAttempt.objects.create(**access, path_info="/login/", get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**access, path_info="/login/")
     AccessLog.objects.create(**access, path_info="/login/")
+    submissions.create_draft(actor=proposer_user, now=NOW, lead=proposer, kind=item.kind, title="网上提交的提案")
+    AuthToken.objects.create(user=handler)
     return item
 
 

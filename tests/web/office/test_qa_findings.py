@@ -53,7 +53,7 @@ def test_the_dashboard_names_the_other_bodys_items_waiting_at_intake(client, off
 
 
 def test_the_demos_first_item_to_review_has_a_similar_seeded_item():
-    to_review = [title for title, stop in WORK if stop is None]
+    to_review = [work.title for work in WORK if work.stop is None]
     seeded = [title for titles in TITLES.values() for title in titles]
     wanted = _pairs(core_of(to_review[0]))
     best = max(len(wanted & _pairs(title)) / len(wanted) for title in seeded)
