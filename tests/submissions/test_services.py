@@ -280,6 +280,8 @@ def test_the_invited_hear_of_it_in_their_language(
         NotificationKind.COSIGN_INVITATION,
         ANSWER_BY,
     )
+    assert "请于2026-03-05前确认" in render(notice).body  # Chinese unless the person chose otherwise
     cosigner_user.language = "en"
-    message = render(notice)
+    cosigner_user.save(update_fields=["language"])
+    message = render(Notification.objects.get(pk=notice.pk))
     assert "Confirm or decline by 2026-03-05" in message.body and message.body.endswith("/my/submissions/")
