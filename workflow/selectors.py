@@ -10,12 +10,12 @@ into, with sent replies only; the public sees published replies only.
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from districts.models import UNIT_ROLES, Role
+from districts.models import UNIT_ROLES, District, Proposer, Role
 from districts.selectors import active_memberships
 from proposals.models import Attachment, Item, ItemProposer
 from submissions.models import CoSignInvitation, Submission
 
-from .access import DISTRICT_ROLES, is_admin
+from .access import DISTRICT_ROLES, district_ids, is_admin
 from .errors import item_not_found
 from .models import Assignment, CoUnitOpinion, Event, Feedback, Message, Reply
 from .obligations import with_deadlines
@@ -354,3 +354,22 @@ def visible_submissions(user):
     mine = proposer_ids(user)
     scope = Q(lead_id__in=mine) | Q(invitations__proposer_id__in=mine) | Q(pk__in=office_submissions(user).values("pk"))
     return Submission.objects.filter(scope).distinct()
+
+
+def readable_districts(user):
+    """The districts whose reference data `user` reads: those of their active roles; every one for an admin."""
+    if is_admin(user):
+        return District.objects.all()
+    return District.objects.filter(pk__in={m.district_id for m in active_memberships(user)})
+
+
+def readable_proposers(user):
+    """The proposers `user` may read: their districts' (office and leaders), else those of their visible items."""
+    if is_admin(user):
+        return Proposer.objects.all()
+    scope = item_scope(user)
+    on_items = Proposer.objects.filter(item_links__item__in=Item.objects.filter(scope)) if scope else None
+    readable = Q(district_id__in=district_ids(user))
+    if on_items is not None:
+        readable |= Q(pk__in=on_items.values("pk"))
+    return Proposer.objects.filter(readable)

@@ -3,20 +3,17 @@
 A user reads the reference data of the districts they hold a role in (an admin every district's),
 so a unit's handler can name a session or a category in a filter and a proposer their district's
 units. Proposers are people: the district's office staff and leaders read their districts' list,
-anyone else the proposers of the items they may see (`selectors.item_scope`).
+anyone else the proposers of the items they may see (`workflow.selectors.readable_proposers`).
 """
 
 import django_filters
-from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, generics
 
 from districts.models import Body, District, HandlingUnit, Proposer
-from districts.selectors import active_memberships
-from proposals.models import Category, Item, Session
-from workflow.access import district_ids, is_admin
-from workflow.selectors import item_scope
+from proposals.models import Category, Session
+from workflow.selectors import readable_districts, readable_proposers
 
 from ..errors import error_responses
 from ..filters import SMALL
@@ -29,25 +26,6 @@ from ..serializers import (
 )
 
 LIST_ERRORS = error_responses(400, 401, 404)
-
-
-def districts_of(user):
-    """The districts whose reference data `user` reads: those of their active roles; every one for an admin."""
-    if is_admin(user):
-        return District.objects.all()
-    return District.objects.filter(pk__in={m.district_id for m in active_memberships(user)})
-
-
-def proposers_of(user):
-    """The proposers `user` may read: their districts' (office and leaders), else those of their visible items."""
-    if is_admin(user):
-        return Proposer.objects.all()
-    scope = item_scope(user)
-    on_items = Proposer.objects.filter(item_links__item__in=Item.objects.filter(scope)) if scope else None
-    readable = Q(district_id__in=district_ids(user))
-    if on_items is not None:
-        readable |= Q(pk__in=on_items.values("pk"))
-    return Proposer.objects.filter(readable)
 
 
 class DistrictFilter(django_filters.FilterSet):
@@ -108,7 +86,7 @@ class Districts(Listed):
     search_fields = ["name", "code"]
 
     def get_queryset(self):
-        return districts_of(self.request.user).order_by("sort_order", "pk")
+        return readable_districts(self.request.user).order_by("sort_order", "pk")
 
 
 @listed("Handling units of my districts", UnitSerializer)
@@ -119,7 +97,7 @@ class Units(Listed):
     search_fields = ["name", "short_name"]
 
     def get_queryset(self):
-        units = HandlingUnit.objects.filter(district__in=districts_of(self.request.user))
+        units = HandlingUnit.objects.filter(district__in=readable_districts(self.request.user))
         return units.select_related("district").order_by("district__sort_order", "sort_order", "pk")
 
 
@@ -130,7 +108,7 @@ class Sessions(Listed):
     filterset_class = SessionFilter
 
     def get_queryset(self):
-        sessions = Session.objects.filter(district__in=districts_of(self.request.user))
+        sessions = Session.objects.filter(district__in=readable_districts(self.request.user))
         return sessions.select_related("district").order_by("-year", "body", "label", "pk")
 
 
@@ -142,7 +120,7 @@ class Categories(Listed):
     search_fields = ["name"]
 
     def get_queryset(self):
-        categories = Category.objects.filter(district__in=districts_of(self.request.user))
+        categories = Category.objects.filter(district__in=readable_districts(self.request.user))
         return categories.select_related("district").order_by("district__sort_order", "sort_order", "name", "pk")
 
 
@@ -154,4 +132,8 @@ class Proposers(Listed):
     search_fields = ["name"]
 
     def get_queryset(self):
-        return proposers_of(self.request.user).select_related("district").order_by("district__sort_order", "name", "pk")
+        return (
+            readable_proposers(self.request.user)
+            .select_related("district")
+            .order_by("district__sort_order", "name", "pk")
+        )
