@@ -1,6 +1,6 @@
 """依申请公开: a member of the public asks for a reply; the office of the item's district grants or refuses.
 
-The public form needs no login and is rate-limited per address (django-ratelimit, `RATE` of
+The public form needs no login and is rate-limited per address (`web.limits`, `RATE` of
 posts); an item that cannot be asked for — consent not "on request", no sent reply, or the
 reply already on the portal — is "not found". The requester's name, contact and reason are
 shown only on the office's pages, never on the item's timeline. The office's pages are the house's
@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from notifications.disclosure import resend_answer
 from proposals.models import Attachment, Item
 from web.actions import perform
+from web.limits import too_often
 from web.submit import one_time
 from workflow.access import acts_as_office, office_districts
 from workflow.models import DisclosureRequest
@@ -44,10 +44,6 @@ PAGE_SIZE = 50
 RECENT = 20  # decided requests shown under the queue, the latest first
 
 
-def _limited(request) -> bool:
-    return is_ratelimited(request, group="disclosure.request", key="ip", rate=RATE, method="POST", increment=True)
-
-
 def _request_page(request, item, form, *, status=200):
     context = {"item": item, "replies": requestable_replies(item), "form": form}
     return render(request, "disclosure/request.html", context, status=status)
@@ -61,7 +57,7 @@ def request_form(request, pk):
     if request.method != "POST":
         return _request_page(request, item, RequestForm())
     form = RequestForm(request.POST)
-    if _limited(request):
+    if too_often(request, group="disclosure.request", rate=RATE):
         form.is_valid()
         form.add_error(None, _("Too many requests were sent from your address. Try again in an hour."))
         return _request_page(request, item, form, status=429)

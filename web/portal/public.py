@@ -2,8 +2,7 @@
 
 A page is the same for every reader (it shows nothing but what is published), so a proxy may
 keep it for a few minutes; the language comes from a cookie, hence `Vary: Cookie`. An address
-asking too often gets the translated 429 page instead (django-ratelimit counts in the cache:
-give production a shared one, Redis, so that every worker counts together).
+asking too often gets the translated 429 page instead (`web.limits`).
 """
 
 from functools import wraps
@@ -11,23 +10,19 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django_ratelimit.decorators import ratelimit
+
+from web.limits import too_often
 
 DEFAULT_RATE = "120/m"
-
-
-def _rate(group, request):
-    return getattr(settings, "PORTAL_RATE_LIMIT", DEFAULT_RATE)
 
 
 def public_page(max_age):
     """Rate-limit the view per address and let its successful answers be cached for `max_age` seconds."""
 
     def decorate(view):
-        @ratelimit(group="portal", key="ip", rate=_rate, block=False)
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if getattr(request, "limited", False):
+            if too_often(request, group="portal", rate=getattr(settings, "PORTAL_RATE_LIMIT", DEFAULT_RATE)):
                 response = render(request, "portal/429.html", status=429)
                 response["Retry-After"] = "60"
                 return response
