@@ -175,6 +175,12 @@ ATTACHMENT_EXTENSIONS = env_list(
     "ATTACHMENT_EXTENSIONS",
     ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "ofd", "txt", "zip"],
 )
+# What the archives among them (.zip, .docx, .xlsx, .ofd) may hold once unpacked (proposals/uploads/archives.py).
+ATTACHMENT_UNZIPPED_MAX_BYTES = env_int("ATTACHMENT_UNZIPPED_MAX_MB", 100) * 1024 * 1024
+# A virus scanner every upload passes (dotted path to a callable, empty = none; see README, proposals/uploads/).
+ATTACHMENT_SCANNER = env_str("ATTACHMENT_SCANNER", "")
+ATTACHMENT_CLAMD_ADDRESS = env_str("ATTACHMENT_CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+ATTACHMENT_CLAMD_TIMEOUT = env_int("ATTACHMENT_CLAMD_TIMEOUT", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security (behind a TLS proxy in production) -------------------------------------

@@ -6,6 +6,7 @@ raise `BadCell` with the reason shown to the user.
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +92,8 @@ TRUE = {"是", "yes", "y", "true", "1", "√"}
 FALSE = {"否", "no", "n", "false", "0", "×", ""}
 NAME_SEPARATORS = re.compile(r"[、,，;；]")
 DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a record.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Excel counts days from 1899-12-30 (the 1900 leap-year bug folded in); a bare number in a date column is such a day.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -111,7 +114,13 @@ def text(value) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    result = str(value).strip()
+    if control := CONTROL.search(result):
+        raise BadCell(
+            _("The cell holds a control character (U+%(code)04X) that cannot be stored; remove it.")
+            % {"code": ord(control.group())}
+        )
+    return result
 
 
 def required_text(value) -> str:
@@ -119,6 +128,11 @@ def required_text(value) -> str:
     if not result:
         raise BadCell(gettext_lazy("This column is required."))
     return result
+
+
+def number(value) -> str:
+    """The number in its compatibility form (NFKC): ０００１ is 0001, so look-alikes are one number."""
+    return unicodedata.normalize("NFKC", required_text(value))
 
 
 def body(value) -> str:
@@ -182,7 +196,7 @@ def names(value) -> list[str]:
 
 
 PARSERS = {
-    "number": required_text,
+    "number": number,
     "title": required_text,
     "body": body,
     "kind": kind,

@@ -29,3 +29,8 @@ class ImportRejected(WorkflowError):
             _("The file was not imported: %(count)s problem(s) found.") % {"count": len(self.errors)},
             code="import_rejected",
         )
+
+    @classmethod
+    def whole_file(cls, message):
+        """A refusal of the file as a whole (unreadable, or beyond a limit), not of one of its rows."""
+        return cls([RowError(None, "", message)])

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from districts.models import Body
-from proposals.models import ORDINARY_KINDS, Item, Kind, kind_fits_body
+from districts.models import Body, HandlingUnit, Proposer
+from proposals.models import ORDINARY_KINDS, Category, Item, Kind, Session, kind_fits_body
 from workflow.models import BodySetting, OutcomeCategory, RatingValue
 
 from . import columns
@@ -64,6 +64,34 @@ def _map_header(header, row):
     return found, errors
 
 
+# The model field each text column is stored in: a longer value is refused here, not by the database at confirm.
+STORED_IN = {
+    "number": (Item, "number"),
+    "title": (Item, "title"),
+    "session": (Session, "label"),
+    "category": (Category, "name"),
+    "proposers": (Proposer, "name"),
+    "lead_units": (HandlingUnit, "name"),
+    "co_units": (HandlingUnit, "name"),
+}
+
+
+def _too_long(name, value):
+    """The reason a parsed cell (or one of its names) does not fit its field, or None."""
+    if name not in STORED_IN:
+        return None
+    model, field_name = STORED_IN[name]
+    limit = model._meta.get_field(field_name).max_length
+    for part in value if isinstance(value, list) else [value]:
+        if len(part) > limit:
+            return _("%(value)s… is %(length)s characters long; at most %(limit)s fit.") % {
+                "value": part[:20],
+                "length": len(part),
+                "limit": limit,
+            }
+    return None
+
+
 def _lookups(district):
     """For each body the district has set up: its outcome categories and rating values by code and label."""
     result = {}
@@ -119,7 +147,7 @@ def _check_row(r, unread, header_of, lookups, errors, today):
     if r.historical:
         if not outcome_given:
             error("outcome", _("A replied row needs its outcome."))
-        if (r.rating or r.praised) and not r.proposers:
+        if (r.rating or r.praised) and not r.proposers and "proposers" not in unread:
             error("proposers", _("A rating or praise needs the proposer who gave it."))
         if r.assigned_on and r.replied_on < r.assigned_on:
             error("replied_on", _("The reply date is before the assignment date."))
@@ -135,7 +163,7 @@ def _check_row(r, unread, header_of, lookups, errors, today):
     ):
         if present:
             error(name, _("Only a replied row (with a reply date) can have this."))
-    if "kind" in unread:
+    if unread & {"kind", "lead_units", "co_units"}:
         return
     if r.kind == Kind.CITY_CO:
         if r.lead_units or not r.co_units:
@@ -169,7 +197,10 @@ def parse_rows(table: Table, *, district, today) -> list[ParsedRow]:
             value = values[index] if index < len(values) else None
             try:
                 cells[name] = columns.PARSERS[name](value)
+                if reason := _too_long(name, cells[name]):
+                    raise columns.BadCell(reason)
             except columns.BadCell as exc:
+                cells.pop(name, None)
                 errors.append(RowError(number, table.header[index], str(exc)))
                 unread.add(name)
         if "body" in unread:

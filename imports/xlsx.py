@@ -45,7 +45,7 @@ def _is_date_format(code):
     return any(c in code for c in "dmyhs") and "general" not in code
 
 
-def _first_sheet_path(archive):
+def first_sheet_path(archive):
     workbook = _parse(archive.read("xl/workbook.xml"))
     sheet = workbook.find(f"{MAIN}sheets/{MAIN}sheet")
     if sheet is None:
@@ -98,7 +98,7 @@ def _from_excel(value):
 def read_rows(data: bytes) -> list[tuple]:
     """Every row of the first sheet as a tuple of values (None for empty cells); missing rows come back empty."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        path = _first_sheet_path(archive)
+        path = first_sheet_path(archive)
         strings = _shared_strings(archive)
         dates = _date_styles(archive)
         # One parse of the whole sheet in C is several times faster than iterparse's event per element.
