@@ -182,6 +182,12 @@ ATTACHMENT_SCANNER = env_str("ATTACHMENT_SCANNER", "")
 ATTACHMENT_CLAMD_ADDRESS = env_str("ATTACHMENT_CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
 ATTACHMENT_CLAMD_TIMEOUT = env_int("ATTACHMENT_CLAMD_TIMEOUT", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# What one spreadsheet import may unpack and read; beyond these it is refused, naming the limit.
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_MB", 100) * 1024 * 1024
+IMPORT_MAX_PART_BYTES = env_int("IMPORT_MAX_PART_MB", 50) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
 
 # --- Security (behind a TLS proxy in production) -------------------------------------
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
