@@ -6,11 +6,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from web import home
+from web.accounts import login as account_login
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account_login.login, name="login"),  # limited per address (web/accounts/login.py)
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("web.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("office/", include("web.office.dashboard.urls")),

@@ -46,6 +46,8 @@ def _test_settings(settings):
     """Tests run with DEBUG off like production, but over plain HTTP and without collectstatic."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # The admin's pages are tested without an authenticator; tests/security/test_accounts.py asks for it.
+    settings.ADMIN_REQUIRES_OTP = False
     settings.WHITENOISE_AUTOREFRESH = True  # no collected STATIC_ROOT to scan
     # Each test counts its own rate limits: the shared Redis cache would carry them from test to test.
     locmem = "django.core.cache.backends.locmem.LocMemCache"

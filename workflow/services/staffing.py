@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import passwords
 from districts.models import UNIT_ROLES, HandlingUnit, Membership, Role
 from proposals.models import Item
 
@@ -157,7 +158,33 @@ def add_person(*, actor, now, district, role, full_name, username, password, pho
             ) from None
         membership = Membership(user=user, role=role, district=district, unit=unit)
         _save(membership, actor)
+        passwords.require_change(user)  # the first password was told by someone else
     return membership
+
+
+# The logins an office resets: its units' people and its proposers (its colleagues and leaders ask an administrator).
+RESETTABLE_ROLES = (*UNIT_ROLES, Role.PROPOSER)
+
+
+def reset_password(*, actor, now, membership) -> str:
+    """A one-time password for the login of `membership`, to be changed at its next login; returns it, once.
+
+    Only a login all of whose roles are in the office's district: a person also working elsewhere
+    is reset by an administrator.
+    """
+    _require_own(actor, membership)
+    if membership.role not in RESETTABLE_ROLES:
+        raise NotAllowed(_("The office resets the passwords of unit staff and proposers; ask a system administrator."))
+    user = membership.user
+    if (
+        user.is_staff
+        or user.is_superuser
+        or user.memberships.filter(is_active=True).exclude(district_id=membership.district_id).exists()
+    ):
+        raise NotAllowed(_("This login also works elsewhere; ask a system administrator to reset it."))
+    if not user.is_active:
+        raise WorkflowError(_("This login is not active; give a role back first."), code="state")
+    return passwords.reset(user=user, now=now)
 
 
 def _require_own(actor, membership):

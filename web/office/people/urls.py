@@ -16,4 +16,5 @@ urlpatterns = [
     path("people/<int:pk>/end/", views.deactivate, name="deactivate"),
     path("people/<int:pk>/restore/", views.reactivate, name="reactivate"),
     path("people/<int:pk>/move/", views.move, name="move"),
+    path("people/<int:pk>/reset-password/", views.reset_password, name="reset_password"),
 ]

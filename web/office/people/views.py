@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from districts.models import UNIT_ROLES, HandlingUnit, Membership, Role
+from web.accounts.views import keep_once
 from web.actions import perform
 from web.submit import one_time
 from workflow.access import office_districts
@@ -181,6 +182,7 @@ def _person_page(request, membership, *, contact=None, move=None, role=None, sta
         "contact_form": contact or ContactForm(initial={f: getattr(user, f) for f in staffing.CONTACT_FIELDS}),
         "move_form": move or (MoveForm(district=district) if membership.role in UNIT_ROLES else None),
         "role_form": role,  # the refusal of ending or giving back the role, if any
+        "resettable": membership.is_active and user.is_active and membership.role in staffing.RESETTABLE_ROLES,
         "roles": list(user.memberships.select_related("district", "unit").order_by("-is_active", "role", "pk")),
         "changes": changes_of(user, membership),
     }
@@ -252,3 +254,27 @@ def move(request, pk):
         ),
     )
     return outcome.response or _person_page(request, membership, move=form, status=outcome.status)
+
+
+@login_required
+@one_time
+def reset_password(request, pk):
+    """A one-time password for a unit's or a proposer's login, shown once; changed at its next login."""
+    membership = _membership(request, pk)
+
+    def reset(data):
+        keep_once(
+            request,
+            membership.user,
+            staffing.reset_password(actor=request.user, now=timezone.now(), membership=membership),
+        )
+
+    form = ConfirmForm(request.POST)
+    outcome = perform(
+        request,
+        form,
+        reset,
+        then=reverse("accounts:one_time_password"),
+        message=gettext("The password is reset."),
+    )
+    return outcome.response or _person_page(request, membership, role=form, status=outcome.status)
