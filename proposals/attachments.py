@@ -1,14 +1,17 @@
 """Upload checks and private storage for attachments.
 
-Every upload goes through `store_attachment`, so the limits from settings
-(ATTACHMENT_MAX_BYTES, ATTACHMENT_EXTENSIONS) hold for the browser, the API and the
-commands alike. The stored content type comes from the checked extension, never from
-the browser's claim, and the download view always sends the file as an attachment.
+Every upload goes through `validate_upload` (forms, the API and the services call it, and
+`store_attachment` again before saving), so the limits hold for the browser, the API and the
+commands alike: the type is allowed by ATTACHMENT_EXTENSIONS and never a program's, the size within
+ATTACHMENT_MAX_BYTES, the content really of that type (`proposals.uploads.content`), no program at
+its start or hidden inside (`.executables`), ZIP containers sound and harmless inside
+(`.archives`), and the deployment's virus scanner, if any, content (`.scanning`). The stored
+content type comes from the checked extension, never from the browser's claim, and the download
+view always sends the file as an attachment.
 """
 
 import mimetypes
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,23 +19,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .models import Attachment
+from .uploads import archives, content, executables, scanning
+from .uploads.names import extension as _extension
+from .uploads.names import safe_name
 
-# The first bytes each known type starts with. An extension allowed by settings but not
-# listed here is accepted on its extension alone.
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (.doc, .xls)
-_ZIP = b"PK\x03\x04"  # .docx, .xlsx, .ofd and .zip are ZIP containers
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "doc": (_OLE,),
-    "xls": (_OLE,),
-    "docx": (_ZIP,),
-    "xlsx": (_ZIP,),
-    "ofd": (_ZIP,),
-    "zip": (_ZIP, b"PK\x05\x06"),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -41,23 +31,13 @@ CONTENT_TYPES = {
 }
 
 
-def _extension(name):
-    return PurePath(name).suffix.lower().lstrip(".")
-
-
-def _looks_like(extension, head):
-    if extension == "txt":
-        return b"\x00" not in head
-    signatures = SIGNATURES.get(extension)
-    return signatures is None or head.startswith(signatures)
-
-
 def validate_upload(uploaded_file):
     """Check an uploaded file against the limits; raise ValidationError saying which one it breaks.
 
-    Returns the content type to store for it.
+    Renames the file to its safe name (`proposals.uploads.names.safe_name`: a long name is
+    shortened keeping its extension) and returns the content type to store for it.
     """
-    name = PurePath(uploaded_file.name or "").name
+    name = uploaded_file.name = safe_name(uploaded_file.name)
     extension = _extension(name)
     allowed = [e.lower().lstrip(".") for e in settings.ATTACHMENT_EXTENSIONS]
     if extension not in allowed:
@@ -65,6 +45,12 @@ def validate_upload(uploaded_file):
             _("“%(name)s” cannot be attached: only these file types are accepted: %(allowed)s."),
             code="extension",
             params={"name": name, "allowed": ", ".join(allowed)},
+        )
+    if extension in executables.EXTENSIONS:  # even if a deployment allowed it
+        raise ValidationError(
+            _("“%(name)s” cannot be attached: it is a program, and programs are never accepted."),
+            code="executable",
+            params={"name": name},
         )
     if not uploaded_file.size:
         raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
@@ -79,14 +65,18 @@ def validate_upload(uploaded_file):
             },
         )
     uploaded_file.seek(0)
-    head = uploaded_file.read(512)
+    content.check_type(name, extension, uploaded_file)
+    program = executables.find_program(uploaded_file)
     uploaded_file.seek(0)
-    if not _looks_like(extension, head):
+    if program:
         raise ValidationError(
-            _("“%(name)s” is not a real .%(extension)s file: its content does not match its name."),
-            code="content",
-            params={"name": name, "extension": extension},
+            _("“%(name)s” cannot be attached: it holds %(program)s, and programs are never accepted."),
+            code="executable",
+            params={"name": name, "program": program},
         )
+    if extension in archives.ZIP_EXTENSIONS:
+        archives.check_archive(name, extension, uploaded_file)
+    scanning.scan(name, uploaded_file)
     return CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
@@ -100,13 +90,13 @@ def store_attachment(*, item, uploaded_file, purpose, uploaded_by):
     if purpose not in Attachment.Purpose.values:
         raise ValueError(f"unknown attachment purpose {purpose!r}")  # a programming error, not the user's
     content_type = validate_upload(uploaded_file)
-    original_name = PurePath(uploaded_file.name).name
+    original_name = uploaded_file.name
     uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(original_name)}"
     return Attachment.objects.create(
         item=item,
         purpose=purpose,
         file=uploaded_file,
-        original_name=original_name[:255],
+        original_name=original_name,
         content_type=content_type,
         size=uploaded_file.size,
         uploaded_by=uploaded_by,
