@@ -149,6 +149,26 @@ def test_a_windows_program_named_as_a_picture_is_refused_as_not_a_picture():
     )
 
 
+def installer(clsid=b"\x84\x10\x0c\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00\x46"):
+    """A compound file (what .doc and .msi both are) whose root storage has the class `clsid`."""
+    header = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\x00"))
+    struct.pack_into("<H", header, 0x1E, 9)  # 512-byte sectors
+    struct.pack_into("<I", header, 0x30, 2)  # the directory starts at sector 2, past two sectors of content
+    root = bytearray(b"R\x00o\x00o\x00t\x00".ljust(128, b"\x00"))
+    root[0x50:0x60] = clsid
+    return bytes(header) + b"\x00" * 1024 + bytes(root)
+
+
+def test_a_windows_installer_named_as_a_word_document_is_refused():
+    assert refusal("建议.doc", installer()) == (
+        "executable",
+        "“建议.doc” cannot be attached: it holds a Windows program, and programs are never accepted.",
+    )
+    assert (
+        validate_upload(upload("建议.doc", installer(clsid=b"\x06\x09\x02\x00" + b"\x00" * 12))) == "application/msword"
+    )
+
+
 def test_a_document_embedding_a_program_is_refused_naming_the_part():
     code, message = refusal("建议.docx", docx_file(embed=b"\x01\x00Package\x00" + WINDOWS_PROGRAM))
     assert code == "executable"
