@@ -296,12 +296,13 @@ def test_control_characters_and_folders_are_dropped_from_a_name():
 
 
 class FakeClamd:
-    """clamd on a unix socket: reads one INSTREAM, keeps what it got, answers as told."""
+    """clamd on a unix socket at `path` (else on a TCP port): reads one INSTREAM, keeps it, answers as told."""
 
-    def __init__(self, path, answer):
+    def __init__(self, answer, path=None):
         self.answer, self.received = answer, b""
-        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.server.bind(str(path))
+        self.server = socket.socket(socket.AF_UNIX if path else socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(str(path) if path else ("127.0.0.1", 0))
+        self.address = f"unix://{path}" if path else f"tcp://127.0.0.1:{self.server.getsockname()[1]}"
         self.server.listen(1)
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -327,7 +328,7 @@ def clamd(settings, tmp_path):
     servers = []
 
     def start(answer):
-        servers.append(FakeClamd(tmp_path / "clamd.ctl", answer))
+        servers.append(FakeClamd(answer, tmp_path / "clamd.ctl"))
         return servers[-1]
 
     yield start
@@ -360,6 +361,19 @@ def test_a_scanner_that_is_down_refuses_the_file_and_is_logged(clamd, caplog):
         "Please try again later; if it keeps happening, tell the system administrator.",
     )
     assert "failed on “答复.pdf”" in caplog.text
+
+
+def test_clamd_is_reached_over_tcp_as_well(clamd, settings):
+    server = FakeClamd(b"stream: Eicar-Signature FOUND")
+    settings.ATTACHMENT_CLAMD_ADDRESS = server.address
+    assert refusal("答复.pdf", PDF)[0] == "infected"
+    server.close()
+    assert server.received == PDF
+
+
+def test_a_misconfigured_scanner_address_refuses_the_file(clamd, settings):
+    settings.ATTACHMENT_CLAMD_ADDRESS = "clamav:3310"
+    assert refusal("答复.pdf", PDF)[0] == "scanner_unavailable"
 
 
 def test_a_scanner_error_answer_refuses_the_file(clamd):
