@@ -226,7 +226,7 @@ class FeedbackInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Whose form it is (the office, recording it for them).",
+        help_text="Whose form it is: the office recording it for them, or a login speaking for several proposers.",
     )
     form = Upload(required=False, allow_null=True, default=None, help_text="The scanned feedback form.")
 

@@ -334,7 +334,8 @@ class PublishReply(Act):
 @act(FeedbackSerializer, summary="Give feedback on the reply (征询意见表)", created=True)
 class GiveFeedback(Act):
     """By the proposer, or by the office for them (`proposer` and the scanned `form`). A disagreement re-opens
-    handling."""
+    handling. A login speaking for several of the item's proposers names whose form it is (`proposer`); after the
+    window's last day a proposer is refused (`window_closed`), the office may still record a paper form."""
 
     fetch = staticmethod(item_of)
     input = inputs.FeedbackInput

@@ -7,9 +7,11 @@ the item gives it (the office records paper forms elsewhere, 403); another's ite
 A group's staff login gives it for the group.
 """
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -46,6 +48,13 @@ def rating(code):
 @pytest.fixture(autouse=True)
 def _english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """The replies are sent on NOW: the pages are read an hour later, within the feedback window."""
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ nobody else's item shows (404 on its pages); the page costs at most 6 queries at
 list offers a proposer only what they can use, as cards on a phone.
 """
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -121,7 +123,8 @@ def test_the_stage_says_who_replies_by_when_and_the_reply_reads_as_sent(
     consult(lead, handler, NOW)
     waive_opinion(actor=office, now=NOW, assignment=_co, reason="无补充意见")
     send(lead, handler=handler, head=head, leader=leader, office=office, category=category("A"), now=NOW)
-    page = client.get(MY_ITEMS).content.decode()
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):  # within the feedback window
+        page = client.get(MY_ITEMS).content.decode()
     assert "Replied: your feedback is awaited until" in page
     assert "经研究，答复如下" in page  # the reply's text as sent
     assert "Give your feedback" in page and feedback_url(lead.item) in page

@@ -87,7 +87,7 @@ class Mine:
     co_units: list = field(default_factory=list)
     feedback: list = field(default_factory=list)  # the user's feedback, oldest round first
     replies: list = field(default_factory=list)  # the replies sent, oldest first
-    feedback_open: bool = False  # the user may give their feedback on the current round now
+    feedback_open: bool = False  # the user may give (one of) their feedback on the current round now
 
 
 def day(value):
@@ -135,6 +135,8 @@ def _stage(item, owed, feedback_in):
             return _("Replied: your feedback is in; the other proposers may give theirs until %(date)s.") % {
                 "date": until
             }
+        if window and _parse_day(window[0]["due"]) < timezone.localdate():
+            return _("Replied: the feedback window ended on %(date)s.") % {"date": until}
         if until:
             return _("Replied: your feedback is awaited until %(date)s.") % {"date": until}
         return _("Replied: your feedback is awaited.")
@@ -159,7 +161,8 @@ def read(item, replies) -> Mine:
     """`item` of `my_items` in words, with its `replies` (sent, oldest first)."""
     owed = item.owed_rows or ()
     feedback = sorted(item.feedback_rows or (), key=lambda row: (row["round"], row["at"]))
-    feedback_in = any(row["round"] == item.round for row in feedback)
+    given_now = sum(row["round"] == item.round for row in feedback)
+    feedback_in = given_now > 0
     units = sorted(item.unit_rows or (), key=lambda row: (row["at"], row["link"]))
     due = _due(item, owed)
     return Mine(
@@ -172,7 +175,10 @@ def read(item, replies) -> Mine:
         co_units=[row["name"] for row in units if row["role"] == Assignment.Role.CO],
         feedback=feedback,
         replies=replies,
-        feedback_open=item.state == Item.State.REPLIED and not feedback_in,
+        # Open while one of the user's proposers on the item has not answered, until the window's last day.
+        feedback_open=item.state == Item.State.REPLIED
+        and given_now < max(1, len(item.my_links or ()))
+        and not (due is not None and due < timezone.localdate()),
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from deadlines.models import ObligationKind
-from districts.models import Role
+from districts.models import Proposer, Role
 from districts.selectors import active_memberships
 from proposals.models import Item
 from web.actions import perform
@@ -27,7 +27,7 @@ from web.submit import one_time
 from workflow.models import Feedback, Obligation, Reply
 from workflow.selectors import get_item_for, visible_replies
 from workflow.services import permissions
-from workflow.services.feedback import record_feedback
+from workflow.services.feedback import feedback_window, record_feedback, window_ended_on
 
 from . import mine
 from .forms import FeedbackForm
@@ -62,30 +62,41 @@ def _round_replies(user, item):
     )
 
 
-def _window(item):
-    """The round's open feedback obligation (its due date ends the window), or None."""
-    return (
-        Obligation.objects.open()
-        .filter(item=item, kind=ObligationKind.FEEDBACK, round=item.round)
-        .order_by("due_on")
-        .first()
+def _answering(user, item):
+    """The proposers `user` speaks for on the item, by name, and those of them still to answer this round."""
+    speaks_for = list(Proposer.objects.filter(pk__in=permissions.proposer_ids_for(user, item)).order_by("name", "pk"))
+    answered = set(
+        Feedback.objects.filter(item=item, round=item.round, proposer__in=speaks_for).values_list(
+            "proposer_id", flat=True
+        )
     )
+    return speaks_for, [p for p in speaks_for if p.pk not in answered]
 
 
-def _feedback_page(request, item, form, *, status=200):
-    speaks_for = permissions.proposer_ids_for(request.user, item)
+def _form(request, item, data=None):
+    """The form, and the proposers the user speaks for on the item and those still to answer (`_answering`)."""
+    speaks_for, to_answer = _answering(request.user, item)
+    return FeedbackForm(data, item=item, proposers=to_answer or speaks_for), speaks_for, to_answer
+
+
+def _feedback_page(request, item, form, speaks_for, to_answer, *, status=200):
     given = list(
-        Feedback.objects.filter(item=item, proposer_id__in=speaks_for).select_related("rating").order_by("round", "pk")
+        Feedback.objects.filter(item=item, proposer__in=speaks_for)
+        .select_related("rating", "proposer")
+        .order_by("round", "pk")
     )
-    given_now = [row for row in given if row.round == item.round]
+    window = feedback_window(item)
+    ended_on = window_ended_on(window, timezone.now())
     context = {
         "item": item,
         "form": form,
+        "several": len(speaks_for) > 1,
         "replies": _round_replies(request.user, item),
-        "window": _window(item),
+        "window": window,
+        "ended_on": ended_on,
         "given": given,
-        "given_now": bool(given_now),
-        "is_open": item.state == Item.State.REPLIED and not given_now,
+        "given_now": not to_answer,
+        "is_open": item.state == Item.State.REPLIED and bool(to_answer) and ended_on is None,
     }
     return render(request, "proposers/items/feedback.html", context, status=status)
 
@@ -116,7 +127,7 @@ def _after(feedback):
 
 @one_time
 def _give(request, item):
-    form = FeedbackForm(request.POST, item=item)
+    form, *answering = _form(request, item, request.POST)
 
     def call(data):
         return record_feedback(
@@ -127,10 +138,11 @@ def _give(request, item):
             rating=data["rating"],
             praised=data["praised"],
             comment=data["comment"],
+            proposer=form.proposer(),
         )
 
     outcome = perform(request, form, call, then=reverse("my:items") + f"#item-{item.pk}", message=_after)
-    return outcome.response or _feedback_page(request, item, form, status=outcome.status)
+    return outcome.response or _feedback_page(request, item, form, *answering, status=outcome.status)
 
 
 @login_required
@@ -141,4 +153,4 @@ def feedback(request, pk):
     permissions.require_proposer(request.user, item)  # NotAllowed: the 403 page, saying why
     if request.method == "POST":
         return _give(request, item)
-    return _feedback_page(request, item, FeedbackForm(item=item))
+    return _feedback_page(request, item, *_form(request, item))
