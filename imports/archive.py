@@ -5,7 +5,7 @@ openpyxl, the reader in xlsx.py and calamine all allocate in proportion to what 
 claims. So every part is inflated here in chunks and counted against the size it declares
 (declared sizes can lie; the declared sizes are held to the limits first), and the sheet's XML
 is parsed as a stream that checks its declared dimension, every row number and every cell
-reference while keeping about one row in memory. Once this passes, zipfile's reads (bounded
+reference, building nothing. Once this passes, zipfile's reads (bounded
 by the declared sizes) are bounded by the limits too.
 """
 
@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from . import limits as refuse
 from .xlsx import MAIN, Unsupported, first_sheet_path
@@ -27,7 +28,8 @@ LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ZIP local file header (APPNOTE 4.3.
 CELL_REF = re.compile(r"([A-Z]+)([0-9]*)")
 BEYOND = 10**10  # the position of a reference too long to be within any limit
 WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-ROW, CELL, SHEET_DATA, DIMENSION = (f"{MAIN}{n}" for n in ("row", "c", "sheetData", "dimension"))
+# How expat names the sheet's elements with namespaces on: "<namespace> <name>".
+ROW, CELL, DIMENSION = (f"{MAIN[1:-1]} {n}" for n in ("row", "c", "dimension"))
 
 
 @dataclass(frozen=True)
@@ -102,54 +104,55 @@ def _position(ref):
     return row, column
 
 
+class _SheetCheck:
+    """expat's handlers for the sheet: they build nothing, so memory stays flat however long the sheet is."""
+
+    def __init__(self, limits):
+        self.limits, self.dimension = limits, None
+        self.last_row = self.last_column = self.row = self.cells = 0
+
+    def start(self, name, attrs):
+        limits = self.limits
+        if name == CELL:
+            self.cells += 1
+            ref = attrs.get("r")
+            cell_row, column = _position(ref) if ref else (None, self.cells)
+            if column > limits.columns:
+                raise refuse.too_many_columns(ref[:20] if ref else column, limits.columns)
+            if cell_row is not None and cell_row > limits.rows:
+                raise refuse.too_many_rows(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[:20], limits.rows)
+            self.last_column = max(self.last_column, column)
+        elif name == ROW:
+            number = attrs.get("r")
+            if number is None:
+                self.row += 1
+            elif number.isdigit() and len(number) <= 9:
+                self.row = int(number)
+            else:
+                raise refuse.too_many_rows(number[:20], limits.rows)
+            if self.row > limits.rows:
+                raise refuse.too_many_rows(self.row, limits.rows)
+            self.last_row, self.cells = max(self.last_row, self.row), 0
+        elif name == DIMENSION:
+            self.dimension = attrs.get("ref") or ""
+
+
 def _check_sheet(chunks, limits):
     """Stream the sheet's XML: its dimension, each row number and each cell reference within the limits."""
-    parser = ET.XMLPullParser(events=("start",))
-    tail, root, sheet_data, row, dimension = b"", None, None, None, None
-    last_row = last_column = row_number = cells = 0
+    check = _SheetCheck(limits)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = check.start
+    tail = b""
     for chunk in chunks:
         window = tail + chunk
         if b"<!DOCTYPE" in window or b"<!ENTITY" in window:  # entity tricks; Excel writes none
             raise refuse.unreadable()
         tail = window[-16:]
-        parser.feed(chunk)
-        for _event, element in parser.read_events():
-            tag = element.tag
-            if root is None:
-                root = element
-            if tag == CELL:
-                cells += 1
-                ref = element.get("r")
-                cell_row, column = _position(ref) if ref else (None, cells)
-                if column > limits.columns:
-                    raise refuse.too_many_columns(ref[:20] if ref else column, limits.columns)
-                if cell_row is not None and cell_row > limits.rows:
-                    raise refuse.too_many_rows(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[:20], limits.rows)
-                last_column = max(last_column, column)
-            elif tag == ROW:
-                number = element.get("r")
-                if number is None:
-                    row_number += 1
-                elif number.isdigit() and len(number) <= 9:
-                    row_number = int(number)
-                else:
-                    raise refuse.too_many_rows(number[:20], limits.rows)
-                if row_number > limits.rows:
-                    raise refuse.too_many_rows(row_number, limits.rows)
-                last_row, cells, row = max(last_row, row_number), 0, element
-                if sheet_data is not None:
-                    del sheet_data[:]  # rows already checked: only the current one stays in memory
-            elif tag == SHEET_DATA:
-                sheet_data = element
-            elif tag == DIMENSION:
-                dimension = element.get("ref") or ""
-        for parent in (root, sheet_data, row):
-            if parent is not None:
-                del parent[:]
-    parser.close()
-    if dimension is not None:  # after the cells, whose refusals say more about a sheet that is truly too large
-        _check_dimension(dimension, limits)
-    return Extent(rows=last_row, columns=last_column)
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    if check.dimension is not None:  # after the cells, whose refusals say more about a sheet truly too large
+        _check_dimension(check.dimension, limits)
+    return Extent(rows=check.last_row, columns=check.last_column)
 
 
 def _check_dimension(ref, limits):
@@ -176,6 +179,15 @@ def check_xlsx(data: bytes, limits) -> Extent:
                 with archive.open(path) as part:
                     extent = _check_sheet(iter(lambda part=part: part.read(CHUNK), b""), limits)
                 rows, columns = max(rows, extent.rows), max(columns, extent.columns)
-    except (zipfile.BadZipFile, zlib.error, struct.error, KeyError, ET.ParseError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        struct.error,
+        KeyError,
+        ET.ParseError,
+        expat.ExpatError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise refuse.unreadable() from exc
     return Extent(rows=rows, columns=columns)
