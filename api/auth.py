@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from audit.log import Action, record
+
 from .errors import error_responses
 
 # How much of a token's hash names it in lists and in the revoking address.
@@ -80,6 +82,7 @@ class TokenLogin(APIView):
             wrong = _("The user name or password is not correct.")
             raise exceptions.ValidationError({"detail": [wrong]}, "login_failed")
         token, secret = AuthToken.objects.create(user)
+        record(action=Action.TOKEN_CREATED, user=user, obj=("knox.authtoken", _id(token), _id(token)))
         body = {"token": secret, "id": _id(token), "expiry": token.expiry}
         return Response(NewTokenSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -117,4 +120,5 @@ class TokenRevoke(APIView):
         if not tokens or len(tokens) != 1:
             raise exceptions.NotFound(_("You have no such token."))
         tokens[0].delete()
+        record(action=Action.TOKEN_REVOKED, obj=("knox.authtoken", token_id, token_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from web.refusals import refusal_of
+from web.refusals import audit_refusal, refusal_of
 from workflow.errors import WorkflowError
 
 
@@ -25,6 +25,7 @@ def exception_handler(exc, context):
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     response.data = _body(exc)
+    audit_refusal(exc, response.status_code, response.data["code"])
     return response
 
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.log import Action, record
 from districts.models import Body
 from proposals.models import Kind, kind_fits_body
 from reports.annual import annual_report
@@ -72,4 +73,5 @@ class AnnualReportView(APIView):
             )
         except WorkflowError as exc:
             raise ValidationError({"detail": exc.message}) from exc
+        record(action=Action.EXPORTED, obj=district, report="annual")  # the parameters: the request's query
         return Response(report)

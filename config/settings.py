@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "audit",
     "districts",
     "accounts",
     "proposals",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.context.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +159,10 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Idle session timeout: the session ends after this many minutes without a request, to the
+# The security audit log is kept this many days, at least 184 (the Cybersecurity Law's six months).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
+if AUDIT_RETENTION_DAYS < 184:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below 184 days (six months)")
 # minute (districts.middleware.IdleTimeoutMiddleware). The session is saved only when changed,
 # which that middleware does at most once a minute; each save renews the cookie and the row.
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
@@ -346,3 +352,4 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-submit-tokens": {"task": "web.tasks.purge_old_submit_tokens", "schedule": crontab(hour=2, minute=0)},
 }
+    "audit-partitions": {"task": "audit.tasks.keep_partitions", "schedule": crontab(hour=2, minute=30)},

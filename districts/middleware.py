@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from audit.receivers import end_idle_session
+
 _LAST_SEEN = "last_seen"
 LAST_SEEN_GRANULARITY_SECONDS = 60
 
@@ -52,6 +54,7 @@ class IdleTimeoutMiddleware:
             now = time.time()
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                end_idle_session(request)
                 logout(request)
             elif last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY_SECONDS:
                 request.session[_LAST_SEEN] = now

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from audit.log import Action, Outcome, record
 from workflow.errors import WorkflowError
 
 
@@ -28,14 +29,28 @@ class Refusal:
 
 
 def refusal_of(exc) -> Refusal | None:
-    """The refusal `exc` stands for, or None when it is not a refusal (a bug: let it be a 500)."""
+    """The refusal `exc` stands for, or None when it is not a refusal (a bug: let it be a 500).
+
+    A refusal of an object outside the actor's scope or role (404, 403) is written to the audit
+    log once per refusal, however often it is asked about.
+    """
     if isinstance(exc, WorkflowError):
-        return Refusal(exc.status, exc.code, str(exc.message), exc.field)
-    if isinstance(exc, Http404):
-        return Refusal(404, "not_found", _("Not found."))  # never the message: it may name what exists
-    if isinstance(exc, PermissionDenied):
-        return Refusal(403, "not_allowed", str(exc) or _("Your role does not allow this."))
-    return None
+        refusal = Refusal(exc.status, exc.code, str(exc.message), exc.field)
+    elif isinstance(exc, Http404):
+        refusal = Refusal(404, "not_found", _("Not found."))  # never the message: it may name what exists
+    elif isinstance(exc, PermissionDenied):
+        refusal = Refusal(403, "not_allowed", str(exc) or _("Your role does not allow this."))
+    else:
+        return None
+    audit_refusal(exc, refusal.status, refusal.code)
+    return refusal
+
+
+def audit_refusal(exc, status, code):
+    """One audit row for a refusal by role (403) or scope (404), however often `exc` is asked about."""
+    if status in (403, 404) and not getattr(exc, "audited", False):
+        exc.audited = True
+        record(action=Action.REFUSED, outcome=Outcome.REFUSED, status=status, code=code)
 
 
 def add_to_form(form, refusal: Refusal):

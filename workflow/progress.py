@@ -18,6 +18,7 @@ from functools import reduce
 from django.db import transaction
 from django.db.models import Case, CharField, Exists, F, JSONField, OuterRef, Q, Value, When
 
+from audit.context import acting_as
 from proposals.models import LIST_FACTS, Item
 
 from .access import REPLY_HOLDERS
@@ -227,7 +228,8 @@ def keeps_list_facts(verb):
     """Run a workflow verb in a transaction that ends by storing the list facts of every item it locked.
 
     The verb's own `transaction.atomic()` becomes a savepoint inside this one; a refusal rolls
-    everything back as before. Nested verbs each store their own items.
+    everything back as before. Nested verbs each store their own items. The history rows the
+    verb writes name its `actor`, from whichever entry point (`audit.context.acting_as`).
     """
 
     @functools.wraps(verb)
@@ -235,7 +237,7 @@ def keeps_list_facts(verb):
         ids = set()
         token = _locked.set((*_locked.get(), ids))
         try:
-            with transaction.atomic():
+            with transaction.atomic(), acting_as(kwargs.get("actor")):
                 result = verb(*args, **kwargs)
                 store_list_facts(ids)
         finally:

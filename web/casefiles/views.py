@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from audit.log import Action, record
 from casefiles.access import reads_case_files
 from casefiles.bundles import TooMany, request_bundle
 from casefiles.content import case_files
@@ -47,6 +48,7 @@ def case_file_pdf(request, pk):
         return render(request, "400.html", {"detail": str(exc)}, status=503)
     response = HttpResponse(data, content_type="application/pdf")
     name = f"case-file-{case.item.year}-{case.item.number}.pdf"
+    record(action=Action.DOWNLOADED, obj=case.item, file=name)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -96,4 +98,5 @@ def bundle_download(request, pk):
     if bundle.state != CaseFileBundle.State.READY:
         raise Http404(gettext("This bundle is not ready."))
     name = f"case-files-{bundle.requested_at:%Y%m%d-%H%M}.pdf"
+    record(action=Action.DOWNLOADED, obj=bundle, file=name)
     return FileResponse(bundle.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")

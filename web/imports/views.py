@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.log import Action, Outcome, record
 from imports.columns import COLUMN_HELP, COLUMNS
 from imports.errors import ImportRejected
 from imports.service import plan_import, run_import
@@ -129,12 +130,14 @@ def import_confirm(request):
             actor=request.user, now=timezone.now(), district=district, filename=entry["name"], data=path.read_bytes()
         )
     except ImportRejected as exc:
+        record(action=Action.IMPORTED, outcome=Outcome.FAILED, obj=district, file=entry["name"], errors=len(exc.errors))
         upload_form = ImportUploadForm(districts=districts, initial={"district": district})
         return _form_page(request, upload_form, errors=exc.errors, status=400)
     finally:
         path.unlink(missing_ok=True)
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
+    record(action=Action.IMPORTED, obj=district, file=entry["name"], items=len(plan.rows))
     # What the summary page shows, kept in the session so that reloading it imports nothing.
     request.session[DONE_KEY] = {
         "district": district.name,

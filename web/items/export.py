@@ -26,6 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from audit.log import Action, record
 from reports.exports.xlsx import HEADER_FILL, text_cell
 
 from .filters import ItemFilter
@@ -151,5 +152,7 @@ def item_export(request):
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(districts, years)}"'
+    name = _filename(districts, years)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record(action=Action.EXPORTED, file=name)  # the filters: the request's query, kept with it
     return response

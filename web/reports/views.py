@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from audit.log import Action, record
 from districts.models import Body, District
 from proposals.models import Kind
 from reports import exports, rollup
@@ -58,6 +59,7 @@ def _report(form, district):
 
 def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[name.rsplit(".", 1)[-1]])
+    record(action=Action.EXPORTED, file=name)  # the filters: the request's query, kept with it
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
