@@ -29,7 +29,9 @@ CELL_REF = re.compile(r"([A-Z]+)([0-9]*)")
 BEYOND = 10**10  # the position of a reference too long to be within any limit
 WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 # How expat names the sheet's elements with namespaces on: "<namespace> <name>".
-ROW, CELL, DIMENSION = (f"{MAIN[1:-1]} {n}" for n in ("row", "c", "dimension"))
+# Transitional (what Excel saves by default) and Strict Open XML: a sheet in either is checked.
+NAMESPACES = (MAIN[1:-1], "http://purl.oclc.org/ooxml/spreadsheetml/main")
+ROW, CELL, DIMENSION = ({f"{ns} {n}" for ns in NAMESPACES} for n in ("row", "c", "dimension"))
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class _SheetCheck:
 
     def start(self, name, attrs):
         limits = self.limits
-        if name == CELL:
+        if name in CELL:
             self.cells += 1
             ref = attrs.get("r")
             cell_row, column = _position(ref) if ref else (None, self.cells)
@@ -122,7 +124,7 @@ class _SheetCheck:
             if cell_row is not None and cell_row > limits.rows:
                 raise refuse.too_many_rows(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[:20], limits.rows)
             self.last_column = max(self.last_column, column)
-        elif name == ROW:
+        elif name in ROW:
             number = attrs.get("r")
             if number is None:
                 self.row += 1
@@ -133,7 +135,7 @@ class _SheetCheck:
             if self.row > limits.rows:
                 raise refuse.too_many_rows(self.row, limits.rows)
             self.last_row, self.cells = max(self.last_row, self.row), 0
-        elif name == DIMENSION:
+        elif name in DIMENSION:
             self.dimension = attrs.get("ref") or ""
 
 

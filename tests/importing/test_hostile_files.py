@@ -22,7 +22,7 @@ from imports.errors import ImportRejected
 from imports.service import plan_import
 from proposals.models import Item
 
-from .hostile import MB, SHEET, cell, declare_size, sheet_xml, xlsx_with_sheet, zip_bomb
+from .hostile import MAIN, MB, SHEET, cell, declare_size, sheet_xml, xlsx_with_sheet, zip_bomb
 from .sheets import HEADER_EN, csv_bytes, row, xlsx_bytes
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 2, 9))
@@ -113,6 +113,15 @@ def test_a_declared_sheet_size_beyond_the_limits_is_refused(tmp_path):
     path.write_bytes(xlsx_with_sheet(sheet_xml(dimension="A1:XFD1048576")))
     out = read_bounded(path)
     assert "The sheet declares its size as A1:XFD1048576, beyond the limit of 50000 rows and 100 columns." in out
+
+
+def test_a_sheet_in_strict_open_xml_is_checked_too(district, office):
+    strict = sheet_xml('<row r="100000000">' + cell("A100000000", "x") + "</row>").replace(
+        MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    )
+    assert refusals(district, office, "a.xlsx", xlsx_with_sheet(strict)) == [
+        "file: The sheet reaches row 100000000; at most 50000 rows are read from one file: split it."
+    ]
 
 
 # --- the other limits, in process with small settings ---------------------------------------------
