@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "knox",
     "simple_history",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "audit",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
+    "web.middleware.PermissionsPolicyMiddleware",
     "audit.context.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "web.middleware.NoStoreMiddleware",
@@ -120,6 +123,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a locked-out login stops here
     # ModelBackend whose session user comes with the bell's unread count, in one query.
     "notifications.inbox.InboxUserBackend",
+    # The admin site's permissions of the system, security and audit administrators (三员分立).
+    "districts.backends.AdministratorRoleBackend",
 ]
 # 等保 2.0 password rules (accounts.validators): 8 characters of 3 classes, not the login name, not
 # one of the last 5; a password older than PASSWORD_MAX_AGE_DAYS must be changed (0: never).
@@ -211,6 +216,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style on any page (tests/web/test_templates.py), nothing from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # --- Celery: eager in-process unless REDIS_URL names a broker --------------------------
 REDIS_URL = env_str("REDIS_URL")

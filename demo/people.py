@@ -19,6 +19,13 @@ from proposals.models import Category, Item, Kind, Session
 from workflow.defaults import ensure_body_settings
 from workflow.services import intake
 
+# The system, security and audit administrators' demo logins, named as their roles.
+ADMINISTRATORS = [
+    (Role.SYSTEM_ADMIN, "系统管理员"),
+    (Role.SECURITY_ADMIN, "安全管理员"),
+    (Role.AUDIT_ADMIN, "审计管理员"),
+]
+
 # Every demo item is then driven through the workflow services, the slow part of seeding.
 ITEMS_PER_YEAR_AND_BODY = 12
 CATEGORIES = ["经济", "城市建设和管理", "教科文卫体", "综合"]
@@ -312,9 +319,16 @@ class Seeder:
         self.membership(proposer_user, Role.PROPOSER, district, proposer=member)
         self.login(proposer_user, Role.PROPOSER, f"{district.name} {member.name}")
 
-        admin = self.user("admin", "市级管理员", is_staff=True, is_superuser=True)
+        # A business role over every district, not a superuser: it reads and exports, it does not run the site.
+        admin = self.user("admin", "市级管理员", is_staff=False, is_superuser=False)
         self.membership(admin, Role.CITY_ADMIN)
         self.login(admin, Role.CITY_ADMIN, "")
+
+        # The separated duties (三员分立): one account each, in the admin site only.
+        for role, full_name in ADMINISTRATORS:
+            user = self.user(role.value, full_name, is_superuser=False)
+            self.membership(user, role)  # staff status comes with the role
+            self.login(user, role, "")
 
 
 def item_text(lead, co, title):

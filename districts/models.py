@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -175,9 +176,25 @@ class Role(models.TextChoices):
     LEADER = "leader", _("District leader")
     PROPOSER = "proposer", _("Deputy or member")
     CITY_ADMIN = "city_admin", _("City-level administrator")
+    # The three separated duties (三员分立): each runs the deployment, none reads items by it.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+# Roles over every district, so held with none.
+DISTRICTLESS_ROLES = (Role.CITY_ADMIN, *ADMINISTRATOR_ROLES)
+
+ONE_ADMINISTRATOR_ROLE = _(
+    "This account already holds an administrator role: the system, security and audit "
+    "administrators are three separate accounts."
+)
+ADMINISTRATOR_ALONE = _(
+    "An administrator's account holds no other role: the system, security and audit administrators "
+    "neither handle nor read items. Use a separate account for business work."
+)
 
 
 class Membership(models.Model):
@@ -222,9 +239,19 @@ class Membership(models.Model):
         verbose_name_plural = _("role memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role=Role.CITY_ADMIN, district__isnull=True)
-                | (~Q(role=Role.CITY_ADMIN) & Q(district__isnull=False)),
-                name="membership_district_unless_city_admin",
+                condition=Q(role__in=DISTRICTLESS_ROLES, district__isnull=True)
+                | (~Q(role__in=DISTRICTLESS_ROLES) & Q(district__isnull=False)),
+                name="membership_district_unless_districtless_role",
+                violation_error_message=_(
+                    "The city-level and the system, security and audit administrators hold no district; "
+                    "every other role holds one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=ADMINISTRATOR_ROLES),
+                name="one_administrator_role_per_user",
+                violation_error_message=ONE_ADMINISTRATOR_ROLE,
             ),
             models.CheckConstraint(
                 condition=Q(role__in=UNIT_ROLES, unit__isnull=False) | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True)),
@@ -240,3 +267,41 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.unit or self.proposer or self.district or _("all districts")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+    def save(self, *args, **kwargs):
+        """Saves, then gives or takes the account's staff status (the admin site) as its administrator roles say."""
+        super().save(*args, **kwargs)
+        if self.role in ADMINISTRATOR_ROLES or getattr(self, "_loaded_role", None) in ADMINISTRATOR_ROLES:
+            sync_staff(self.user)
+        self._loaded_role = self.role
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        membership = super().from_db(db, field_names, values)
+        membership._loaded_role = membership.__dict__.get("role")
+        return membership
+
+    def clean(self):
+        """Separated duties (三员分立): an administrator's account is theirs alone, holding no business role.
+
+        Two administrator roles on one account are refused by the constraint
+        `one_administrator_role_per_user` (whose message the form shows); the admin's inline
+        formset checks the rows of one form among themselves.
+        """
+        super().clean()
+        if not self.user_id:
+            return
+        others = Membership.objects.filter(user_id=self.user_id, is_active=True).exclude(pk=self.pk)
+        if self.role in ADMINISTRATOR_ROLES:
+            if self.is_active and others.exclude(role__in=ADMINISTRATOR_ROLES).exists():
+                raise ValidationError({"role": ADMINISTRATOR_ALONE})
+        elif self.is_active and others.filter(role__in=ADMINISTRATOR_ROLES).exists():
+            raise ValidationError({"role": ADMINISTRATOR_ALONE})
+
+
+def sync_staff(user):
+    """Staff status (entry to the admin site) for a superuser and for an active administrator role, for no one else."""
+    staff = user.is_superuser or user.memberships.filter(is_active=True, role__in=ADMINISTRATOR_ROLES).exists()
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])

@@ -1,9 +1,8 @@
-"""Middleware of the front door: refusals a view left unhandled, and no caching of what is private."""
+"""Front-door middleware: refusals a view left unhandled, no caching of what is private, the Permissions-Policy."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.views import defaults
 
 from workflow.errors import WorkflowError
@@ -36,11 +35,14 @@ class RefusalMiddleware:
 
 
 class NoStoreMiddleware:
-    """Nothing the site answers is kept by a browser or a proxy unless its view says so.
+    """Nothing private is kept by a browser or a proxy: every answer to a logged-in user, every download.
 
     Item pages, lists and downloads hold proposers' names and unpublished replies; a shared
-    office PC's back button or a caching proxy must not show them to the next person. A
-    public page that may be cached sets its own Cache-Control.
+    office PC's back button or a caching proxy must not show them to the next person. So an
+    answer to a logged-in user (a session or an API token) and any file sent as an attachment
+    is `no-store`, whatever its view said (a public page also shows who is logged in). Anonymous
+    readers of a public page that may be cached get that page's own Cache-Control; any other
+    answer is `no-store` too.
     """
 
     def __init__(self, get_response):
@@ -48,6 +50,51 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not response.has_header("Cache-Control"):
-            patch_cache_control(response, no_store=True, private=True)
+        if private(request, response) or not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def private(request, response) -> bool:
+    """Whether the answer is for one reader: a download, or any answer to a logged-in user."""
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    if "HTTP_AUTHORIZATION" in request.META:  # an API token: DRF authenticates inside the view
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+# Browser features no page of the site uses, refused to every page and to anything a page embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy`: a page (or a script injected into one) cannot turn on the camera, microphone, ….
+
+    The Content-Security-Policy is django-csp's (`CONTENT_SECURITY_POLICY` in the settings).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
