@@ -90,6 +90,7 @@ class Migration(migrations.Migration):
             },
         ),
             ],
-            database_operations=[migrations.RunPython(create_table, drop_table)],
+            database_operations=[],
         ),
+        migrations.RunPython(create_table, drop_table),
     ]
