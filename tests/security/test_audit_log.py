@@ -25,6 +25,7 @@ from districts.models import Membership
 from proposals.attachments import store_attachment
 from proposals.models import Attachment, private_storage
 from tests.factories import UserFactory
+from tests.importing.test_views import confirm, upload
 from workflow.models import Assignment
 from workflow.services import assignment as assign
 from workflow.services import staffing
@@ -230,6 +231,32 @@ def test_a_report_export_by_browser_and_the_report_api_each_write_one_row(client
     api = log.rows(Action.EXPORTED)[-1]
     assert (api.user, api.object_type, api.details["report"]) == (office, "districts.district", "annual")
     assert len(log.rows(Action.EXPORTED)) == 2
+
+
+def test_a_confirmed_import_names_its_file_and_the_preview_writes_nothing(
+    client, district, office, settings, tmp_path, log
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    token = upload(client, office, district).context["confirm_form"].initial["token"]
+    assert not log.rows(Action.IMPORTED)
+    assert confirm(client, token).status_code == 302
+    entry = log.only(Action.IMPORTED)
+    assert (entry.user, entry.outcome, entry.object_type) == (office, Outcome.OK, "districts.district")
+    assert (entry.details["file"], entry.details["items"]) == ("2017.xlsx", 1)
+
+
+def test_a_case_file_pdf_download_is_logged(client, office, item, log):
+    client.force_login(office)
+    response = client.get(reverse("casefiles:item_pdf", args=[item.pk]))
+    if response.status_code == 503:
+        pytest.skip("no CJK font for the PDF on this machine")
+    assert response.status_code == 200
+    entry = log.only(Action.DOWNLOADED)
+    assert (entry.object_type, entry.object_id, entry.details["file"]) == (
+        "proposals.item",
+        str(item.pk),
+        f"case-file-{item.year}-{item.number}.pdf",
+    )
 
 
 # --- changes of people, roles, units, calendars --------------------------------------------------
