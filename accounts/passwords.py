@@ -65,10 +65,14 @@ def change_own(*, user, now, current, new):
     return user
 
 
-def reset(*, user, now) -> str:
-    """A one-time password for `user`, to be changed at the next login; the caller checked who may."""
+def reset(*, user, now, actor=None) -> str:
+    """A one-time password for `user`, to be changed at the next login; the caller checked who may.
+
+    The actor is named as simple-history's user, so the audit log records a reset by them.
+    """
     password = one_time_password()
     with transaction.atomic():
+        user._history_user = actor
         user.set_password(password)
         user.save(update_fields=["password"])
         AccountState.objects.update_or_create(
@@ -81,4 +85,4 @@ def reset_by_admin(*, actor, now, user) -> str:
     """A superuser resets anyone's password (an office resets its own people's: workflow.services.staffing)."""
     if actor is None or not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator may reset this password."))
-    return reset(user=user, now=now)
+    return reset(user=user, now=now, actor=actor)

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import passwords
 from accounts.models import AccountState, DistrictSecurity, PasswordHistory
+from audit.models import Action, AuditEntry
 from districts.models import Membership, Role
 from tests.factories import MembershipFactory, UserFactory
 from workflow.services import staffing
@@ -247,6 +248,19 @@ def test_an_admin_resets_any_password_and_others_may_not(client, handler, office
     response = client.post(reverse("accounts:admin_reset", args=[handler.pk]))
     assert response["Location"] == reverse("accounts:one_time_password")
     assert AccountState.objects.get(user=handler).must_change_password
+
+
+def test_a_change_and_a_reset_each_write_one_audit_row_naming_who(client, office, handler):
+    client.force_login(handler)
+    change(client, PW, GOOD)
+    changed = AuditEntry.objects.filter(action=Action.PASSWORD_CHANGED, object_id=str(handler.pk))
+    assert [(e.user_id, e.outcome) for e in changed] == [(handler.pk, "ok")]
+    client.force_login(office)
+    _reset(client, Membership.objects.get(user=handler))
+    reset = AuditEntry.objects.filter(action=Action.PASSWORD_RESET, object_id=str(handler.pk))
+    assert [e.user_id for e in reset] == [office.pk]
+    one_time = client.session["accounts.one_time_password"]["password"]
+    assert one_time not in str(reset[0].details)  # never the one-time password itself
 
 
 # --- the second factor ------------------------------------------------------------------------

@@ -184,7 +184,7 @@ def reset_password(*, actor, now, membership) -> str:
         raise NotAllowed(_("This login also works elsewhere; ask a system administrator to reset it."))
     if not user.is_active:
         raise WorkflowError(_("This login is not active; give a role back first."), code="state")
-    return passwords.reset(user=user, now=now)
+    return passwords.reset(user=user, now=now, actor=actor)
 
 
 def _require_own(actor, membership):
