@@ -194,6 +194,7 @@ def _write(actor, now, district, filename, plan):
             praised=r.praised,
             disclosed=r.disclosed,
             proposer=proposers[(r.body, r.proposers[0])] if r.proposers else None,
+            closed=r.closed,
         )
         for item_id, r in zip(item_ids, rows, strict=True)
         if r.historical

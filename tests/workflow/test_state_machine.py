@@ -427,9 +427,7 @@ class Workflow(RuleBasedStateMachine):
             elif o.kind == "feedback":
                 assert item.state == "replied" and o.round == item.round, o
             elif o.kind == "follow_up":
-                # A past item imported still open keeps being followed up; the import recorded its units' part done.
-                handling = a.state == "accepted" or (item.is_imported and a.state == "done")
-                assert item.state in ("replied", "following_up") and handling, o
+                assert item.state in ("replied", "following_up") and a.state == "accepted", o
 
 
 @pytest.mark.django_db

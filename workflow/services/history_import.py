@@ -3,7 +3,9 @@
 The workflow's preconditions (a consultation before a reply, the approval chain, the
 windows) do not apply to history: the rows are written directly, in bulk, with their
 simple-history records, and every item gets an `item.imported` event saying so. No
-obligation is opened for them, so they never set off a reminder.
+obligation is opened for them, so they never set off a reminder. A past item not closed
+stands as a live one at its stage: its lead units hold it accepted (their follow-up, closing
+report or a converted outcome is still to come), its co-units are done.
 """
 
 import csv
@@ -42,6 +44,7 @@ class HistoricalRecord:
     praised: bool = False
     disclosed: bool = False
     proposer: object = None  # the lead Proposer, who gave the feedback
+    closed: bool = False
 
 
 def moment(day):
@@ -268,14 +271,18 @@ def _record_imported(*, actor, now, source, items, history):
     for h in history:
         assigned_at = moment(h.assigned_on or h.replied_on)
         lead_role = Assignment.Role.SPLIT_LEAD if len(h.lead_units) > 1 else Assignment.Role.LEAD
-        for units, role in ((h.lead_units, lead_role), (h.co_units, Assignment.Role.CO)):
+        lead_state = Assignment.State.DONE if h.closed else Assignment.State.ACCEPTED
+        for units, role, state in (
+            (h.lead_units, lead_role, lead_state),
+            (h.co_units, Assignment.Role.CO, Assignment.State.DONE),
+        ):
             for unit in units:
                 assignments.append(
                     {
                         "item_id": h.item_id,
                         "unit_id": unit.pk,
                         "role": role,
-                        "state": Assignment.State.DONE,
+                        "state": state,
                         "assigned_at": assigned_at,
                         "accepted_at": assigned_at,
                         "assigned_by_id": actor_id,
