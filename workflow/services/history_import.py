@@ -137,7 +137,10 @@ def _copy(cursor, connection, model, fields, rows, *, returning):
         csv.writer(buffer, lineterminator="\n").writerows(values)
         sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     buffer.seek(0)
-    cursor.cursor.copy_expert(sql, buffer)
+    # The driver's own cursor bypasses Django's error translation: without it a duplicate number
+    # imported meanwhile would raise psycopg2's UniqueViolation, not the IntegrityError callers catch.
+    with connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, buffer)
     return ids
 
 
