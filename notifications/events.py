@@ -1,9 +1,12 @@
-"""Notices set off by timeline events: a reply arrived, one side of an item's conversation wrote, or the
-supervising leader gave an instruction (批示) on a key item.
+"""Notices set off by timeline events: a reply arrived, one side of an item's conversation wrote, the
+supervising leader gave an instruction (批示) on a key item, or a unit's opinion on a city item waits
+for its head.
 
 The proposers hear of a sent reply and of a unit's message; a unit's handlers hear of a
 proposer's message; the handlers and heads of every unit still on a key item hear of its
-leader's instruction. The author of a message or an instruction is never told of it.
+leader's instruction; a co-unit's heads hear of its opinion on a city item (市办会办件) submitted
+for their approval (签发), as they would of a reply in their queue. The author of a message,
+an instruction or an opinion is never told of it.
 
 `schedule_event_notices` receives every event recorded (`workflow.signals.event_recorded`,
 connected in `NotificationsConfig.ready`); it does nothing for actions nobody is told about,
@@ -21,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from districts.models import Membership, Role
+from proposals.models import Kind
 from submissions.models import CoSignInvitation
 from workflow import access
 from workflow.models import Assignment, Event
@@ -29,12 +33,19 @@ from .models import NotificationKind
 from .ratings import SETTLING_ACTIONS, awaiting_rating, settle_rating_notices
 from .recording import Notice, record
 
-NOTIFIED_ACTIONS = ("reply.sent", "message.sent", "instruction.given")
+NOTIFIED_ACTIONS = ("reply.sent", "message.sent", "instruction.given", "opinion.submitted")
+
+
+def _told(event):
+    """Whether anyone hears of `event`: an opinion submitted only on a city item, where it waits for the head."""
+    if event.action == "opinion.submitted":
+        return event.item.kind == Kind.CITY_CO
+    return event.action in NOTIFIED_ACTIONS
 
 
 def schedule_event_notices(sender=None, *, event, **kwargs):
     """Receiver of `workflow.signals.event_recorded`: record the event's notices on commit, if anyone is told."""
-    if event.action in NOTIFIED_ACTIONS:
+    if _told(event):
         transaction.on_commit(partial(notify_event, event.pk))
     elif event.action in SETTLING_ACTIONS:
         transaction.on_commit(partial(settle_rating_notices, event.item_id))
@@ -44,7 +55,7 @@ def notify_event(event_id, *, now=None):
     """Record the notices of one event (safe to call twice: the second records nothing)."""
     now = now or timezone.now()
     event = Event.objects.select_related("item", "assignment__unit", "actor").get(pk=event_id)
-    if event.action not in NOTIFIED_ACTIONS or event.item.is_imported:
+    if not _told(event) or event.item.is_imported:
         return 0
     kind, recipients = _audience(event)
     if kind == NotificationKind.REPLY_ARRIVED:
@@ -77,8 +88,11 @@ def _params(event):
 
 def _audience(event):
     """(kind, user ids): a reply or a unit's message goes to the proposers, a proposer's message to the unit,
-    a leader's instruction to the handlers and heads of the item's units.
+    a leader's instruction to the handlers and heads of the item's units, a city opinion to its unit's heads.
     """
+    if event.action == "opinion.submitted":
+        unit_id = event.assignment.unit_id
+        return NotificationKind.CITY_OPINION, access.unit_heads(access.people(unit_ids={unit_id}), unit_id)
     if event.action == "instruction.given":
         return NotificationKind.LEADER_INSTRUCTION, item_unit_users(event.item_id)
     if event.action == "message.sent" and event.data.get("sender") == "proposer":

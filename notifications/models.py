@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     OFFICE_DIGEST = "office_digest", _("Daily digest of newly overdue items")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary per unit")
     COSIGN_INVITATION = "cosign_invitation", _("An invitation to co-sign an item")
+    CITY_OPINION = "city_opinion", _("A city item's opinion waits for your approval")
 
 
 class Channel(models.TextChoices):

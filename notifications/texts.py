@@ -59,6 +59,10 @@ _BODIES = {
         "%(leader)s, who supervises the key item %(number)s “%(title)s”, gave an instruction on %(date)s: "
         "%(text)s %(link)s"
     ),
+    NotificationKind.CITY_OPINION: gettext_lazy(
+        "%(unit)s's opinion on the city item %(number)s “%(title)s”, submitted on %(date)s, waits for your "
+        "approval. %(link)s"
+    ),
 }
 
 
@@ -73,6 +77,15 @@ class Message:
 def item_link(item_id):
     """The item's page; the one place that knows the URL shape, for every channel."""
     return f"{settings.SITE_URL.rstrip('/')}/items/{item_id}/"
+
+
+def city_opinion_link(item_id):
+    """The page of the unit's opinion on a city item, where its head approves it or sends it back."""
+    return f"{item_link(item_id)}handling/opinion/"
+
+
+# Where a notice links when not to the item's page.
+LINKS = {NotificationKind.CITY_OPINION: city_opinion_link}
 
 
 def invitations_link():
@@ -109,7 +122,7 @@ def _values(notification):
     values = {
         "number": item.number,
         "title": item.title,
-        "link": item_link(item.pk),
+        "link": LINKS.get(notification.kind, item_link)(item.pk),
         "what": obligation.get_kind_display() if obligation else "",
         "due": obligation.due_on.isoformat() if obligation else "",
         "unit": obligation.unit.name if obligation and obligation.unit else notification.params.get("unit", ""),
