@@ -28,7 +28,7 @@ from tests.factories import UserFactory
 from tests.importing.test_views import confirm, upload
 from workflow.models import Assignment
 from workflow.services import assignment as assign
-from workflow.services import staffing
+from workflow.services import staffing, submissions
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-only"
@@ -384,3 +384,9 @@ def test_history_rows_of_a_token_api_act_name_the_actor(assigned, handler, log):
     response = Client().post(f"/api/v1/assignments/{lead.pk}/accept/", HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 200, response.content
     assert _accepted_by(lead) == handler
+
+
+def test_history_rows_of_a_service_outside_the_item_verbs_name_the_actor(proposer_user, proposer, log):
+    """A draft made by a command or the demo (no request): its history row still says who."""
+    draft = submissions.create_draft(actor=proposer_user, now=timezone.now(), lead=proposer, kind="proposal")
+    assert draft.history.get().history_user == proposer_user

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import names_actor
 from deadlines.rules import cosign_answer_by, local_date
 from districts.models import Proposer
 from proposals.attachments import validate_upload
@@ -85,6 +86,7 @@ def _check_fields(lead, fields):
         raise WorkflowError(_("Choose a session of your body."), field="session")
 
 
+@names_actor
 def create_draft(*, actor, now, lead, kind, title="", text="", category=None, session=None, disclosure=None):
     """A new draft of `lead` (a proposer the actor acts for); nothing reaches the office yet."""
     if lead.pk not in proposer_ids(actor):
@@ -103,6 +105,7 @@ def create_draft(*, actor, now, lead, kind, title="", text="", category=None, se
     )
 
 
+@names_actor
 def edit_draft(*, actor, now, submission, **fields) -> Submission:
     """Change the draft's kind, title, text, suggested category, session or disclosure consent."""
     unknown = set(fields) - set(DRAFT_FIELDS)
@@ -122,6 +125,7 @@ def edit_draft(*, actor, now, submission, **fields) -> Submission:
     return submission
 
 
+@names_actor
 def add_file(*, actor, now, submission, uploaded_file) -> SubmissionFile:
     """Attach a file to the draft, checked as every attachment is (`proposals.attachments.validate_upload`)."""
     with transaction.atomic():
@@ -148,6 +152,7 @@ def add_file(*, actor, now, submission, uploaded_file) -> SubmissionFile:
         )
 
 
+@names_actor
 def invite(*, actor, now, submission, proposer) -> CoSignInvitation:
     """Ask a deputy or member of the same body to co-sign (联名); they answer within the co-sign window."""
     with transaction.atomic():
@@ -184,6 +189,7 @@ def invite(*, actor, now, submission, proposer) -> CoSignInvitation:
     return invitation
 
 
+@names_actor
 def submit(*, actor, now, submission) -> Submission:
     """Hand the draft in: it reaches the office's queue and can no longer be edited, only withdrawn."""
     with transaction.atomic():
@@ -202,6 +208,7 @@ def submit(*, actor, now, submission) -> Submission:
     return submission
 
 
+@names_actor
 def withdraw(*, actor, now, submission) -> Submission:
     """Take the draft or the submitted item back, until the office registers it; open invitations lapse."""
     with transaction.atomic():
@@ -255,16 +262,19 @@ def _answer(actor, now, invitation, state, *, by_office):
     return invitation
 
 
+@names_actor
 def confirm(*, actor, now, invitation) -> CoSignInvitation:
     """The invited deputy or member (or their group's staff) co-signs."""
     return _answer(actor, now, invitation, Invitation.CONFIRMED, by_office=False)
 
 
+@names_actor
 def decline(*, actor, now, invitation) -> CoSignInvitation:
     """The invited deputy or member does not co-sign; the item goes on without them."""
     return _answer(actor, now, invitation, Invitation.DECLINED, by_office=False)
 
 
+@names_actor
 def confirm_for(*, actor, now, invitation) -> CoSignInvitation:
     """The office records the confirmation of a co-signer who does not log in (by phone or on paper)."""
     return _answer(actor, now, invitation, Invitation.CONFIRMED, by_office=True)
@@ -273,6 +283,7 @@ def confirm_for(*, actor, now, invitation) -> CoSignInvitation:
 # --- the office ------------------------------------------------------------------------------
 
 
+@names_actor
 def register(*, actor, now, submission, number, category=None, session=None) -> Item:
     """The office registers a handed-in submission as an item with `number`; it then awaits review (立案).
 
