@@ -1,4 +1,7 @@
-"""The admin site asks for the second factor (OTP) as well as staff status (ADMIN_REQUIRES_OTP)."""
+"""The admin site asks for the second factor (OTP) as well as staff status (ADMIN_REQUIRES_OTP).
+
+Its login form counts against the same limit per address as the site's (`accounts.limits`).
+"""
 
 from urllib.parse import urlencode
 
@@ -7,6 +10,7 @@ from django.contrib.admin import AdminSite
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .limits import refuse_spraying
 from .middleware import is_verified
 
 
@@ -22,4 +26,4 @@ class SecondFactorAdminSite(AdminSite):
         if settings.ADMIN_REQUIRES_OTP and user.is_active and user.is_staff and not is_verified(user):
             after = request.GET.get("next") or reverse("admin:index", current_app=self.name)
             return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': after})}")
-        return super().login(request, extra_context)
+        return refuse_spraying(request) or super().login(request, extra_context)

@@ -334,6 +334,13 @@ def test_one_password_sprayed_over_thirty_names_is_stopped_at_the_address_limit(
     assert elsewhere.status_code == 302  # another address is not held up
 
 
+def test_the_admin_login_counts_against_the_same_limit(client, db, settings):
+    settings.LOGIN_RATE_PER_ADDRESS = "3/h"
+    answers = [log_in(client, f"user{n}", "Spring2026!").status_code for n in range(2)]
+    answers += [client.post("/admin/login/", {"username": f"admin{n}", "password": "x"}).status_code for n in range(2)]
+    assert answers == [200, 200, 200, 429]
+
+
 def test_the_default_limit_leaves_room_for_an_office_sharing_one_address(settings):
     count, period = settings.LOGIN_RATE_PER_ADDRESS.split("/")
     assert int(count) >= 100 and period == "h"
