@@ -3,12 +3,14 @@ nobody changes a row (a trigger on PostgreSQL); old months leave only by droppin
 history rows written by the services name their actor, whichever door the act came through."""
 
 import datetime as dt
+import io
 import time
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.test import Client
@@ -390,3 +392,14 @@ def test_history_rows_of_a_service_outside_the_item_verbs_name_the_actor(propose
     """A draft made by a command or the demo (no request): its history row still says who."""
     draft = submissions.create_draft(actor=proposer_user, now=timezone.now(), lead=proposer, kind="proposal")
     assert draft.history.get().history_user == proposer_user
+
+
+@postgres_only
+def test_the_command_creates_ahead_and_purges(log):
+    old = partitions.month_start(timezone.now().date(), -12)
+    _partition_with_a_row(old)
+    out = io.StringIO()
+    call_command("audit_partitions", "--months-ahead=5", stdout=out)
+    assert f"dropped: {old:%Y-%m}" in out.getvalue()
+    assert partitions.month_start(timezone.now().date(), 5) in partitions.existing()
+    assert log.only(Action.PURGED).details["months"] == [f"{old:%Y-%m}"]
