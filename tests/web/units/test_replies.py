@@ -8,7 +8,9 @@ query counts at two sizes; the item page's panel.
 
 import datetime as dt
 import html
+import io
 import re
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,6 +49,14 @@ def _private_media_and_clock(settings, tmp_path):
 
 def category(code, scheme="cppcc"):
     return OutcomeCategory.objects.get(scheme__code=scheme, code=code)
+
+
+def ofd():
+    """A minimal OFD (a zip holding OFD.xml): attachments look inside archives, so a bare header is refused."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD/>")
+    return buffer.getvalue()
 
 
 def pdf(name="复文.pdf", content=b"%PDF-1.4 signed reply"):
@@ -145,7 +155,7 @@ def test_the_signed_document_is_attached_and_a_file_of_another_type_refused(clie
     assert "only these file types are accepted" in errors(response, "files")[0]
     assert response.context["form"]["text"].value() == "经研究，答复如下。"
     assert not Reply.objects.exists() and not Attachment.objects.exists()
-    client.post(url(ready), draft_data(files=[pdf(), pdf("附件.ofd", b"PK\x03\x04 ofd")]))
+    client.post(url(ready), draft_data(files=[pdf(), pdf("附件.ofd", ofd())]))
     reply = Reply.objects.get()
     assert sorted(a.original_name for a in reply.attachments.all()) == ["复文.pdf", "附件.ofd"]
     assert {a.purpose for a in reply.attachments.all()} == {Attachment.Purpose.REPLY}
