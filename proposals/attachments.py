@@ -35,7 +35,8 @@ def validate_upload(uploaded_file):
     """Check an uploaded file against the limits; raise ValidationError saying which one it breaks.
 
     Renames the file to its safe name (`proposals.uploads.names.safe_name`: a long name is
-    shortened keeping its extension) and returns the content type to store for it.
+    shortened keeping its extension) and returns the content type to store for it, also kept on
+    the file as `checked_as` so that storing it does not check it again.
     """
     name = uploaded_file.name = safe_name(uploaded_file.name)
     extension = _extension(name)
@@ -77,7 +78,9 @@ def validate_upload(uploaded_file):
     if extension in archives.ZIP_EXTENSIONS:
         archives.check_archive(name, extension, uploaded_file)
     scanning.scan(name, uploaded_file)
-    return CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    guessed = mimetypes.guess_type(name)[0]
+    uploaded_file.checked_as = CONTENT_TYPES.get(extension) or guessed or "application/octet-stream"
+    return uploaded_file.checked_as
 
 
 def store_attachment(*, item, uploaded_file, purpose, uploaded_by):
@@ -89,7 +92,8 @@ def store_attachment(*, item, uploaded_file, purpose, uploaded_by):
     """
     if purpose not in Attachment.Purpose.values:
         raise ValueError(f"unknown attachment purpose {purpose!r}")  # a programming error, not the user's
-    content_type = validate_upload(uploaded_file)
+    # A file the form already checked is not read (nor sent to the virus scanner) a second time.
+    content_type = getattr(uploaded_file, "checked_as", None) or validate_upload(uploaded_file)
     original_name = uploaded_file.name
     uploaded_file.name = f"{uuid.uuid4().hex}.{_extension(original_name)}"
     return Attachment.objects.create(

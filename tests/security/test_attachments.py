@@ -387,6 +387,26 @@ def test_no_scanner_configured_means_none_is_called(settings):
     assert validate_upload(upload("答复.pdf", PDF)) == "application/pdf"
 
 
+SCANNED = []
+
+
+def counting_scanner(stream):
+    SCANNED.append(stream.name)  # finds nothing
+
+
+@pytest.mark.django_db
+def test_a_file_the_form_checked_is_not_scanned_again_when_stored(settings, tmp_path):
+    settings.ATTACHMENT_SCANNER = f"{__name__}.counting_scanner"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    SCANNED.clear()
+    uploaded = upload("答复.pdf", PDF)
+    validate_upload(uploaded)  # the form's check
+    store_attachment(item=ItemFactory(), uploaded_file=uploaded, purpose=Attachment.Purpose.REPLY, uploaded_by=None)
+    assert SCANNED == ["答复.pdf"]
+    store_attachment(item=ItemFactory(), uploaded_file=upload("复文.pdf", PDF), purpose="reply", uploaded_by=None)
+    assert SCANNED == ["答复.pdf", "复文.pdf"]  # an unchecked file is checked when stored
+
+
 # --- through a browser screen ------------------------------------------------------------------
 
 
