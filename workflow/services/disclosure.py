@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import names_actor
 from proposals.models import Attachment, Item
 
 from ..errors import Conflict, WorkflowError, item_not_found
@@ -130,6 +131,7 @@ def _check_files(request, replies, attachments):
     return chosen
 
 
+@names_actor
 def decide_disclosure(*, actor, now, request, grant, reason="", attachments=()) -> DisclosureRequest:
     """The office of the item's district grants (the replies go to the requester) or refuses with a reason.
 

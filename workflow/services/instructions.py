@@ -10,6 +10,7 @@ instruction is guidance, not a step of the workflow.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import names_actor
 from districts.models import Role
 from proposals.models import Item
 
@@ -39,6 +40,7 @@ def require_supervising_leader(actor, item):
         raise NotAllowed(_("Only the district leader supervising this key item may give an instruction on it."))
 
 
+@names_actor
 def give_instruction(*, actor, now, item, text):
     """批示: record the supervising leader's instruction on the key item; its units are told on commit."""
     text = (text or "").strip()

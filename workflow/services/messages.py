@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import names_actor
 from proposals.models import Item
 
 from ..errors import WorkflowError
@@ -27,6 +28,7 @@ def message_refusal(item) -> WorkflowError | None:
     return None
 
 
+@names_actor
 def send_message(*, actor, now, item, unit, text) -> Message:
     """Write in the thread between `unit` and the item's proposers, as whichever side the actor is on.
 

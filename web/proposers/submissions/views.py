@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from audit.log import Action, record
 from districts.models import Proposer
 from submissions.models import CoSignInvitation, Submission, SubmissionFile
 from web.actions import perform
@@ -251,6 +252,7 @@ def file_download(request, pk):
     kept = SubmissionFile.objects.filter(submission__in=selectors.visible_submissions(request.user), pk=pk).first()
     if kept is None:
         raise Http404
+    record(action=Action.DOWNLOADED, obj=kept, file=kept.original_name)
     return FileResponse(
         kept.file.open("rb"), as_attachment=True, filename=kept.original_name, content_type=kept.content_type
     )

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.log import Action, record
 from districts.models import Role
 from reports.exports.docx import render_letter
 from web.actions import perform
@@ -158,4 +159,5 @@ def document(request, item, mine, opinion_id):
     response = HttpResponse(content, content_type=DOCX)
     name = f"{slugify(item.number) or item.pk}-{unit.pk}.docx"
     response["Content-Disposition"] = f'attachment; filename="opinion-{name}"'
+    record(action=Action.DOWNLOADED, obj=opinion, file=f"opinion-{name}")
     return response
