@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import passwords, secondfactor
 from audit.log import Action, record
 
 from .errors import error_responses
@@ -66,7 +67,7 @@ class TokenLogin(APIView):
         operation_id="auth_token_create",
         summary="Log in for a token",
         request=LoginSerializer,
-        responses={201: NewTokenSerializer, **error_responses(400, 429)},
+        responses={201: NewTokenSerializer, **error_responses(400, 403, 429)},
         auth=[],
     )
     def post(self, request):
@@ -81,6 +82,14 @@ class TokenLogin(APIView):
         if user is None:
             wrong = _("The user name or password is not correct.")
             raise exceptions.ValidationError({"detail": [wrong]}, "login_failed")
+        if passwords.must_change(user, timezone.now()):
+            wanted = _("Change your password in the browser first.")
+            raise exceptions.PermissionDenied(wanted, "password_change_required")
+        if secondfactor.office_requires_otp(user):
+            raise exceptions.PermissionDenied(
+                _("Your district asks its office for a second factor: work in the browser, where you give it."),
+                "second_factor_required",
+            )
         token, secret = AuthToken.objects.create(user)
         record(action=Action.TOKEN_CREATED, user=user, obj=("knox.authtoken", _id(token), _id(token)))
         body = {"token": secret, "id": _id(token), "expiry": token.expiry}

@@ -5,6 +5,7 @@ from django.utils import translation
 from knox.models import AuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.models import AccountState, DistrictSecurity
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,20 @@ def test_a_token_caller_reads_errors_in_their_own_language(as_user, office, item
     office.language = "zh-hans"
     office.save(update_fields=["language"])
     assert as_user(office).get(f"/api/v1/items/{item.pk + 1000}/").json()["detail"] != response.json()["detail"]
+
+
+def test_a_login_that_must_change_its_password_gets_no_token(api, office):
+    AccountState.objects.update_or_create(user=office, defaults={"must_change_password": True})
+    with translation.override("en"):
+        response = _login(api, "office")
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+    assert "browser" in response.json()["detail"]
+    assert AuthToken.objects.count() == 0
+
+
+def test_office_staff_of_a_district_asking_a_second_factor_get_no_token(api, office, district):
+    DistrictSecurity.objects.create(district=district, office_requires_otp=True)
+    response = _login(api, "office")
+    assert (response.status_code, response.json()["code"]) == (403, "second_factor_required")
+    assert AuthToken.objects.count() == 0
