@@ -162,12 +162,12 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-
-# Idle session timeout: the session ends after this many minutes without a request, to the
 # The security audit log is kept this many days, at least 184 (the Cybersecurity Law's six months).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
 if AUDIT_RETENTION_DAYS < 184:
     raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below 184 days (six months)")
+
+# Idle session timeout: the session ends after this many minutes without a request, to the
 # minute (districts.middleware.IdleTimeoutMiddleware). The session is saved only when changed,
 # which that middleware does at most once a minute; each save renews the cookie and the row.
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
@@ -203,7 +203,19 @@ ATTACHMENT_EXTENSIONS = env_list(
     "ATTACHMENT_EXTENSIONS",
     ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "ofd", "txt", "zip"],
 )
+# What the archives among them (.zip, .docx, .xlsx, .ofd) may hold once unpacked (proposals/uploads/archives.py).
+ATTACHMENT_UNZIPPED_MAX_BYTES = env_int("ATTACHMENT_UNZIPPED_MAX_MB", 100) * 1024 * 1024
+# A virus scanner every upload passes (dotted path to a callable, empty = none; see README, proposals/uploads/).
+ATTACHMENT_SCANNER = env_str("ATTACHMENT_SCANNER", "")
+ATTACHMENT_CLAMD_ADDRESS = env_str("ATTACHMENT_CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+ATTACHMENT_CLAMD_TIMEOUT = env_int("ATTACHMENT_CLAMD_TIMEOUT", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# What one spreadsheet import may unpack and read; beyond these it is refused, naming the limit.
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_MB", 100) * 1024 * 1024
+IMPORT_MAX_PART_BYTES = env_int("IMPORT_MAX_PART_MB", 50) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
 
 # --- Security (behind a TLS proxy in production) -------------------------------------
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
@@ -369,5 +381,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=REMINDER_TIME.hour, minute=REMINDER_TIME.minute),
     },
     "purge-submit-tokens": {"task": "web.tasks.purge_old_submit_tokens", "schedule": crontab(hour=2, minute=0)},
-}
     "audit-partitions": {"task": "audit.tasks.keep_partitions", "schedule": crontab(hour=2, minute=30)},
+}
