@@ -12,11 +12,15 @@ import datetime as dt
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import AccountState, DistrictSecurity
 from deadlines.models import DeadlinePolicy, ObligationKind, PeriodStart, PeriodUnit
 from notifications.models import Channel, Notification, NotificationKind, NotificationPreference
 from tests.factories import CategoryFactory, MembershipFactory, SessionFactory, UnitFactory, UserFactory
@@ -79,13 +83,23 @@ def world(district, office, unit, handler, head, leader, proposer, proposer_user
         created_at=NOW,
     )
     NotificationPreference.objects.create(user=handler)
-    Group.objects.create(name="办公室")
+    group = Group.objects.create(name="办公室")
+    LogEntry.objects.create(
+        user=office,
+        content_type=ContentType.objects.get_for_model(Group),
+        object_id=str(group.pk),
+        object_repr=group.name,
+        action_flag=ADDITION,
+    )
     access = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "handler", "http_accept": "*/*"}
     AccessAttempt.objects.create(**access, path_info="/login/", get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**access, path_info="/login/")
     AccessLog.objects.create(**access, path_info="/login/")
     submissions.create_draft(actor=proposer_user, now=NOW, lead=proposer, kind=item.kind, title="网上提交的提案")
     AuthToken.objects.create(user=handler)
+    AccountState.objects.create(user=handler, must_change_password=True)
+    DistrictSecurity.objects.create(district=district, office_requires_otp=True)
+    TOTPDevice.objects.create(user=handler, name="phone")
     return item
 
 
