@@ -21,7 +21,15 @@ def pages(item):
     """Each login's main pages (None: not logged in)."""
     return {
         None: ["/login/", "/public/"],
-        "office": ["/", "/items/", f"/items/{item.pk}/", "/items/import/", "/office/submissions/", "/reports/"],
+        "office": [
+            "/",
+            "/items/",
+            f"/items/{item.pk}/",
+            "/items/import/",
+            "/office/submissions/",
+            "/reports/",
+            "/api/docs/",
+        ],
         "handler": ["/units/", f"/items/{item.pk}/", "/notifications/"],
         "head": ["/units/"],
         "leader": ["/", "/items/"],
