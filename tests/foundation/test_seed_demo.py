@@ -20,6 +20,9 @@ DEMO_LOGINS = {
     "leader": Role.LEADER,
     "proposer": Role.PROPOSER,
     "admin": Role.CITY_ADMIN,
+    "system_admin": Role.SYSTEM_ADMIN,
+    "security_admin": Role.SECURITY_ADMIN,
+    "audit_admin": Role.AUDIT_ADMIN,
 }
 
 
@@ -96,7 +99,7 @@ def test_running_it_again_changes_nothing_and_prints_every_login_with_the_passwo
 
 
 def test_each_demo_login_lands_on_a_home_page_showing_its_role(client, seeded):
-    # One seed for all six logins: seeding is the slow part.
+    # One seed for all nine logins: seeding is the slow part.
     for username, role in DEMO_LOGINS.items():
         client.logout()
         response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)

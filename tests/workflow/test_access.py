@@ -14,9 +14,9 @@ def codes(districts):
     return [d.code for d in districts]
 
 
-def test_a_superuser_and_a_city_admin_are_admins_and_office_staff_are_not(city_admin, office):
+def test_a_city_admin_is_an_admin_and_neither_a_superuser_nor_office_staff_are(city_admin, office):
     assert access.is_admin(city_admin)
-    assert access.is_admin(UserFactory(username="root", is_superuser=True))
+    assert not access.is_admin(UserFactory(username="root", is_superuser=True))  # 三员分立: no reading by superuser
     assert not access.is_admin(office)
 
 
