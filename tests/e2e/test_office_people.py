@@ -40,7 +40,14 @@ def test_the_office_adds_a_unit_and_its_handler_who_then_logs_in(page, server, d
     assert "李联络" in page.locator("tr", has_text="区民政局").inner_text()
     shoot(page, "office-units")
 
+    # The new handler's first login: the password the office chose must be changed first.
     page.click("form.logout button")
     log_in(page, server, "li.handler", "Qiang-mima-2026!")
+    page.wait_for_url("**/account/password/?next=*")
+    shoot(page, "first-login-change")
+    page.fill("input[name=old_password]", "Qiang-mima-2026!")
+    page.fill("input[name=new_password1]", "Own-Choice-2027")
+    page.fill("input[name=new_password2]", "Own-Choice-2027")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{server.url}/")
     assert "李联络" in page.locator(".whoami").inner_text()
