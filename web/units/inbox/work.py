@@ -125,7 +125,7 @@ def unit_rows(unit_id, today, *, head):
     progress report's deadline of its round); a closing report has no date. Only the assignments
     the unit still works on (pending or accepted: `Assignment.OPEN_STATES`, the (unit, state)
     index), so the query reads the unit's open work, not its history; an imported item still
-    followed up (its assignment imported as done) offers its closing report on the item page only.
+    followed up has its lead assignment imported as accepted, so it is listed like a live one.
     """
     closing = Exists(Assignment.objects.closing_report_due().filter(pk=OuterRef("pk")))
     wanted = Q(closing, item__state=Item.State.FOLLOWING_UP)
