@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.models import AccountState
 from districts.models import Membership, Proposer, Role, User
 from proposals.attachments import store_attachment
 from proposals.models import Attachment, Item, Kind
@@ -255,6 +256,10 @@ def build_world() -> World:
     }
     kind("year", years["own"], years["same"], years["other"])
 
+    # Ordinary working logins: whoever the office made has chosen a password since, so no forced change.
+    AccountState.objects.filter(user__in=[u for u in users.values() if u is not None]).update(
+        must_change_password=False, password_changed_at=now
+    )
     created = {role: AuthToken.objects.create(user) for role, user in users.items() if user is not None}
     token_ids = {
         "same": AuthToken.objects.create(users["office"])[0].token_key,
