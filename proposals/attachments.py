@@ -12,9 +12,11 @@ view always sends the file as an attachment.
 
 import mimetypes
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -105,3 +107,24 @@ def store_attachment(*, item, uploaded_file, purpose, uploaded_by):
         size=uploaded_file.size,
         uploaded_by=uploaded_by,
     )
+
+
+@contextmanager
+def stored(*, item, uploads, purpose, uploaded_by):
+    """Store `uploads` as `item`'s attachments for the act inside the block, which receives them.
+
+    The act is refused (any exception): the rows roll back with the block's savepoint and the
+    stored files are deleted here, so a refused act leaves no file behind on any front door.
+    """
+    attachments = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                attachments.append(
+                    store_attachment(item=item, uploaded_file=upload, purpose=purpose, uploaded_by=uploaded_by)
+                )
+            yield attachments
+    except Exception:
+        for attachment in attachments:
+            attachment.file.delete(save=False)
+        raise

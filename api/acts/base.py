@@ -11,8 +11,6 @@ body). The service decides everything else; its refusals are answered by `api.er
 the service's code, 403, 404, 409). The act, with any files it stores, is one transaction.
 """
 
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
@@ -23,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from proposals.attachments import store_attachment, validate_upload
+from proposals.attachments import validate_upload
 from proposals.models import Item
 from workflow.models import Assignment, Extension
 from workflow.selectors import get_item_for, item_scope, visible_replies
@@ -111,25 +109,6 @@ class Upload(serializers.FileField):
 def uploads(**kwargs):
     """Several files under one multipart field name."""
     return serializers.ListField(child=Upload(), required=False, default=list, **kwargs)
-
-
-@contextmanager
-def stored(request, item, files, purpose):
-    """Store `files` as the item's attachments for the act inside the block; a refusal takes them away again.
-
-    The rows roll back with the act's transaction; the stored files are deleted here.
-    """
-    attachments = []
-    try:
-        with transaction.atomic():
-            attachments = [
-                store_attachment(item=item, uploaded_file=f, purpose=purpose, uploaded_by=request.user) for f in files
-            ]
-            yield attachments
-    except Exception:
-        for attachment in attachments:
-            attachment.file.delete(save=False)
-        raise
 
 
 # --- the view ----------------------------------------------------------------------------------------------------

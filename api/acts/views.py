@@ -5,6 +5,7 @@ shape of its own there (a consultation, an opinion, a progress report, a closing
 message) answers with the assignment or the item it changed.
 """
 
+from proposals.attachments import stored
 from proposals.models import Attachment
 from workflow.models import Reply
 from workflow.services import assignment as assigning
@@ -28,7 +29,7 @@ from ..serializers import (
     ReplySerializer,
 )
 from . import inputs
-from .base import Act, act, assignment_of, extension_of, fresh, item_of, now, reply_of, stored
+from .base import Act, act, assignment_of, extension_of, fresh, item_of, now, reply_of
 
 Purpose = Attachment.Purpose
 
@@ -44,7 +45,7 @@ class Receive(Act):
     def perform(self, request, target, data):
         files = data.pop("attachments")
         item = intake.receive_item(actor=request.user, now=now(), **data)
-        with stored(request, item, files, Purpose.ITEM):
+        with stored(item=item, uploads=files, purpose=Purpose.ITEM, uploaded_by=request.user):
             return item
 
 
@@ -149,7 +150,12 @@ class Consult(Act):
 
     def perform(self, request, assignment, data):
         upload = data.pop("form")
-        with stored(request, assignment.item, [upload] if upload else [], Purpose.CONSULTATION_FORM) as scans:
+        with stored(
+            item=assignment.item,
+            uploads=[upload] if upload else [],
+            purpose=Purpose.CONSULTATION_FORM,
+            uploaded_by=request.user,
+        ) as scans:
             consultation.record_consultation(
                 actor=request.user, now=now(), assignment=assignment, form=scans[0] if scans else None, **data
             )
@@ -164,7 +170,9 @@ class Opinion(Act):
     input = inputs.Opinion
 
     def perform(self, request, assignment, data):
-        with stored(request, assignment.item, data["attachments"], Purpose.OTHER) as files:
+        with stored(
+            item=assignment.item, uploads=data["attachments"], purpose=Purpose.OTHER, uploaded_by=request.user
+        ) as files:
             opinions.submit_opinion(
                 actor=request.user, now=now(), assignment=assignment, text=data["text"], attachments=files
             )
@@ -210,7 +218,7 @@ class DecideExtension(Act):
 
 def _draft(request, assignment, data, kind):
     files = data.pop("attachments")
-    with stored(request, assignment.item, files, Purpose.REPLY) as uploaded:
+    with stored(item=assignment.item, uploads=files, purpose=Purpose.REPLY, uploaded_by=request.user) as uploaded:
         return replies.draft_reply(
             actor=request.user, now=now(), assignment=assignment, kind=kind, attachments=uploaded, **data
         )
@@ -254,7 +262,9 @@ class EditReply(Act):
         keep = data.pop("keep", None)
         files = data.pop("attachments", [])
         version = data.pop("version")
-        with stored(request, reply.assignment.item, files, Purpose.REPLY) as uploaded:
+        with stored(
+            item=reply.assignment.item, uploads=files, purpose=Purpose.REPLY, uploaded_by=request.user
+        ) as uploaded:
             attachments = None
             if uploaded or keep is not None:
                 attachments = [*(reply.attachments.all() if keep is None else keep), *uploaded]
@@ -342,7 +352,9 @@ class GiveFeedback(Act):
 
     def perform(self, request, item, data):
         upload = data.pop("form")
-        with stored(request, item, [upload] if upload else [], Purpose.FEEDBACK_FORM) as scans:
+        with stored(
+            item=item, uploads=[upload] if upload else [], purpose=Purpose.FEEDBACK_FORM, uploaded_by=request.user
+        ) as scans:
             return feedback.record_feedback(
                 actor=request.user, now=now(), item=item, form=scans[0] if scans else None, **data
             )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from districts.models import Proposer
-from proposals.attachments import store_attachment
+from proposals.attachments import stored
 from proposals.models import Attachment, Item
 from web.actions import perform
 from web.submit import one_time
@@ -92,10 +92,9 @@ def receive_submit(request):
             disclosure=data["disclosure"],
             submitted_on=data["submitted_on"],
         )
-        # In the act's transaction (one_time): a refused file would undo the item too. The form checked them.
-        for uploaded in data["attachments"]:
-            store_attachment(item=item, uploaded_file=uploaded, purpose=Attachment.Purpose.ITEM, uploaded_by=user)
-        return item
+        # In the act's transaction (one_time): a refused file undoes the item too, and no stored file stays.
+        with stored(item=item, uploads=data["attachments"], purpose=Attachment.Purpose.ITEM, uploaded_by=user):
+            return item
 
     outcome = perform(
         request,

@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from proposals.attachments import store_attachment
+from proposals.attachments import stored
 from proposals.models import Attachment
 from web.actions import perform
 from web.items.labels import WAITS_FOR
 from web.submit import one_time
-from workflow.errors import WorkflowError
 from workflow.models import Consultation, Reply
 from workflow.selectors import get_item_for, visible_replies
 from workflow.services import permissions
@@ -75,19 +74,9 @@ def _files(request):
 
 
 def _with_scan(request, item, upload, purpose, act):
-    """Store the scanned paper as the item's attachment, then `act(scan)`.
-
-    A refusal rolls the attachment's row back with the act (`one_time`); its stored file goes too.
-    """
-    scan = None
-    if upload:
-        scan = store_attachment(item=item, uploaded_file=upload, purpose=purpose, uploaded_by=request.user)
-    try:
-        return act(scan)
-    except WorkflowError:
-        if scan is not None:
-            scan.file.delete(save=False)
-        raise
+    """Store the scanned paper as the item's attachment, then `act(scan)`; a refusal takes it away again."""
+    with stored(item=item, uploads=[upload] if upload else [], purpose=purpose, uploaded_by=request.user) as scans:
+        return act(scans[0] if scans else None)
 
 
 def _sent_replies(user, item):

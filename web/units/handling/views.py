@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from deadlines.models import REPLY_KINDS, ObligationKind
-from proposals.attachments import store_attachment
+from proposals.attachments import stored
 from proposals.models import Attachment, Kind
 from web.actions import perform
 from web.items.labels import WAITS_FOR
 from web.office.records.forms import ConsultationForm, ConsultationWaiverForm
 from web.submit import one_time
-from workflow.errors import NotAllowed, WorkflowError
+from workflow.errors import NotAllowed
 from workflow.models import Assignment, Consultation, CoUnitOpinion, Extension, Obligation
 from workflow.obligations import max_extended_due
 from workflow.selectors import get_item_for
@@ -86,20 +86,9 @@ def _files(request):
 
 
 def _stored(request, item, uploads, purpose, act):
-    """Store the uploads as the item's attachments, then `act(attachments)`.
-
-    A refusal rolls the rows back with the act (`one_time`); the stored files go too.
-    """
-    stored = [
-        store_attachment(item=item, uploaded_file=upload, purpose=purpose, uploaded_by=request.user)
-        for upload in uploads
-    ]
-    try:
-        return act(stored)
-    except WorkflowError:
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
+    """Store the uploads as the item's attachments, then `act(attachments)`; a refusal takes them away again."""
+    with stored(item=item, uploads=uploads, purpose=purpose, uploaded_by=request.user) as attachments:
+        return act(attachments)
 
 
 def _act_page(request, item, form, texts, *, status=200):

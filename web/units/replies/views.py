@@ -17,7 +17,6 @@ another district's is "not found" (404), a co-unit or another role is refused (4
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,13 +26,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from deadlines.models import REPLY_KINDS, ObligationKind
-from proposals.attachments import store_attachment
+from proposals.attachments import stored
 from proposals.models import Attachment
 from web.actions import perform
 from web.items.labels import WAITS_FOR
 from web.items.replyfacts import reply_context, reply_files
 from web.submit import one_time
-from workflow.errors import Conflict, NotAllowed, WorkflowError
+from workflow.errors import Conflict, NotAllowed
 from workflow.models import Assignment, Obligation, Reply
 from workflow.selectors import get_item_for, visible_replies
 from workflow.services import permissions
@@ -188,33 +187,22 @@ def _reply(request, item, assignment, kind):
     submitting = request.POST.get("action") == forms.ReplyForm.SUBMIT
 
     def call(data):
-        uploads = []
-        try:
-            # A refusal undoes the stored files and the save (of a refused submission) before the page shows
-            # again, not only when `one_time` ends the request.
-            with transaction.atomic():
-                for upload in data["files"]:
-                    uploads.append(
-                        store_attachment(
-                            item=item, uploaded_file=upload, purpose=Attachment.Purpose.REPLY, uploaded_by=request.user
-                        )
-                    )
-                saved = draft_reply(
-                    actor=request.user,
-                    now=_now(),
-                    assignment=assignment,
-                    kind=kind,
-                    version=data["version"],
-                    attachments=[*data.get("keep", ()), *uploads],
-                    **{name: data[name] for name in ("text", "category", "planned_on", "reason", "signer")},
-                )
-                if submitting:
-                    saved = submit_reply(actor=request.user, now=_now(), reply=saved, version=saved.version)
-                return saved
-        except WorkflowError:
-            for upload in uploads:
-                upload.file.delete(save=False)
-            raise
+        # A refusal undoes the stored files and the save (of a refused submission) before the page shows
+        # again, not only when `one_time` ends the request.
+        purpose = Attachment.Purpose.REPLY
+        with stored(item=item, uploads=data["files"], purpose=purpose, uploaded_by=request.user) as uploads:
+            saved = draft_reply(
+                actor=request.user,
+                now=_now(),
+                assignment=assignment,
+                kind=kind,
+                version=data["version"],
+                attachments=[*data.get("keep", ()), *uploads],
+                **{name: data[name] for name in ("text", "category", "planned_on", "reason", "signer")},
+            )
+            if submitting:
+                saved = submit_reply(actor=request.user, now=_now(), reply=saved, version=saved.version)
+            return saved
 
     url = reverse(PAGE_URL[kind], args=[assignment.pk])
     outcome = perform(request, form, call, then=url, message=_saved_message(kind, submitting))
