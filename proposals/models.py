@@ -6,9 +6,11 @@ State changes are made only by the services in `workflow/`; these models hold da
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import F, Q
-from django.utils.functional import LazyObject
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -304,6 +306,13 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_root_moved(*, setting, **kwargs):
+    """A test (or a settings override) moving PRIVATE_MEDIA_ROOT moves where attachments go, as for MEDIA_ROOT."""
+    if setting == "PRIVATE_MEDIA_ROOT":
+        private_storage._wrapped = empty
 
 
 def get_private_storage():

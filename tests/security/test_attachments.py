@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from proposals.attachments import store_attachment, validate_upload
+from proposals.attachments import store_attachment, stored, validate_upload
 from proposals.models import Attachment
 from submissions.models import SubmissionFile
 from tests.factories import ItemFactory
@@ -426,3 +426,18 @@ def test_the_proposer_attaching_a_disguised_program_reads_why_on_the_draft_page(
     assert not SubmissionFile.objects.exists()
     client.post(address, {"file": upload("调研报告.pdf", PDF)})
     assert SubmissionFile.objects.get().original_name == "调研报告.pdf"
+
+
+@pytest.mark.django_db
+def test_a_refused_act_leaves_neither_rows_nor_files_of_what_it_stored(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    item = ItemFactory()
+    with (
+        pytest.raises(RuntimeError),
+        stored(item=item, uploads=[upload("答复.pdf", PDF)], purpose="reply", uploaded_by=None),
+    ):
+        assert Attachment.objects.filter(item=item).count() == 1
+        assert any(path.is_file() for path in tmp_path.rglob("*"))  # stored where the test looks
+        raise RuntimeError("the service refuses")
+    assert not Attachment.objects.filter(item=item).exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
