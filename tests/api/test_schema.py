@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 # The read endpoints and tokens of this package, with the error statuses each documents.
 DOCUMENTED = {
-    ("/api/v1/auth/token/", "post"): {"201", "400", "429"},
+    ("/api/v1/auth/token/", "post"): {"201", "400", "403", "429"},
     ("/api/v1/auth/tokens/", "get"): {"200", "401"},
     ("/api/v1/auth/tokens/{token_id}/", "delete"): {"204", "401", "404"},
     ("/api/v1/items/", "get"): {"200", "400", "401", "404"},

@@ -67,12 +67,11 @@ def test_proposer_names_are_unique_per_district_and_body(proposer):
     )
 
 
-def test_only_a_city_admin_has_no_district(handler, district):
-    violates("membership_district_unless_city_admin", lambda: Membership.objects.create(user=handler, role=Role.OFFICE))
-    violates(
-        "membership_district_unless_city_admin",
-        lambda: Membership.objects.create(user=handler, role=Role.CITY_ADMIN, district=district),
-    )
+def test_only_the_city_admin_and_the_three_administrators_have_no_district(handler, district):
+    name = "membership_district_unless_districtless_role"
+    violates(name, lambda: Membership.objects.create(user=handler, role=Role.OFFICE))
+    violates(name, lambda: Membership.objects.create(user=handler, role=Role.CITY_ADMIN, district=district))
+    violates(name, lambda: Membership.objects.create(user=handler, role=Role.AUDIT_ADMIN, district=district))
 
 
 def test_unit_roles_and_only_unit_roles_have_a_unit(handler, district, unit):
