@@ -121,7 +121,7 @@ def test_the_handler_drafts_submits_revises_and_reports_progress(
     assign.accept_assignment(actor=handler, now=NOW, assignment=other_lead)
     consult(other_lead, handler, NOW)
     send(other_lead, handler=handler, head=head, leader=leader, office=office, category=category("B"), now=NOW)
-    record_feedback(actor=proposer_user, now=timezone.now(), item=Item.objects.get(pk=other.pk), agrees=True)
+    record_feedback(actor=proposer_user, now=NOW, item=Item.objects.get(pk=other.pk), agrees=True)  # in the window
     page.goto(f"{server.url}/items/{other.pk}/")
     first = page.locator("nav.item-acts a").first
     assert first.get_attribute("href") == f"/units/assignments/{other_lead.pk}/progress/"

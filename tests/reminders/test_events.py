@@ -17,6 +17,7 @@ from .conftest import at
 
 pytestmark = pytest.mark.django_db
 NOW = at(dt.date(2026, 10, 9), 10)
+RATED = at(dt.date(2026, 3, 10), 10)
 
 
 def event_for(item, action, unit=None):
@@ -78,9 +79,10 @@ def rating_notices(user):
 
 
 def rate(item, user, *, agrees=True):
+    """The proposer rates within the feedback window (it ends 2 April; the notices are read in October)."""
     scale = item.district.body_settings.get(body=item.body).rating_scale
     return feedback.record_feedback(
-        actor=user, now=NOW, item=item, agrees=agrees, rating=scale.values.first(), comment="" if agrees else "未解决"
+        actor=user, now=RATED, item=item, agrees=agrees, rating=scale.values.first(), comment="" if agrees else "未解决"
     )
 
 
