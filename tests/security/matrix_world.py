@@ -232,13 +232,12 @@ def build_world() -> World:
 
     # People and units kept by the office.
     kind("unit", unit.pk, _first(unit.district.units.exclude(pk=unit.pk)), _first(other_district.units.all()))
+    handlers = Membership.objects.filter(role=Role.HANDLER)  # a person's page is their role's (a membership)
     kind(
         "person",
-        handler.pk,
-        _first(
-            User.objects.filter(memberships__district=district, memberships__role=Role.HANDLER).exclude(pk=handler.pk)
-        ),
-        _first(User.objects.filter(memberships__district=other_district, memberships__role=Role.HANDLER)),
+        _first(handlers.filter(user=handler)),
+        _first(handlers.filter(district=district).exclude(user=handler)),
+        _first(handlers.filter(district=other_district)),
     )
 
     # Case-file bundles: the office's own request; none can exist for the others (a random id).

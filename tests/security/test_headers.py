@@ -1,4 +1,4 @@
-"""The headers every answer carries: a strict Content-Security-Policy, a Permissions-Policy, and no caching of what is private."""
+"""The headers every answer carries: a strict Content-Security-Policy, a Permissions-Policy, no private caching."""
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +22,7 @@ POLICY = {
 
 def directives(response):
     parts = (part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
-    return {name: value for name, value in parts}
+    return dict(parts)
 
 
 def test_every_page_carries_the_strict_policy_without_inline_script_or_style(client, office):
