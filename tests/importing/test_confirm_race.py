@@ -13,7 +13,6 @@ import uuid
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -21,6 +20,7 @@ from districts.models import HandlingUnit
 from imports import service
 from imports.errors import ImportRejected
 from proposals.models import Item
+from tests.concurrency import race
 from tests.conftest import BrowserClient
 from tests.factories import UnitFactory
 from workflow.defaults import install_defaults
@@ -65,26 +65,6 @@ def validated_together(monkeypatch):
 def past_row(number="0001", title="关于公交线路的提案"):
     cells = {"number": number, "title": title, "body": "提案", "year": 2017, "lead_units": "区交通委"}
     return row(**cells, replied_on="2017-05-02", outcome="A", closed="是")
-
-
-def race(*calls):
-    """Run the calls at once, each in its own thread and connection; their results or errors."""
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            results[i] = call()
-        except Exception as exc:  # the loser's error is the result under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def importing(district, office, data, name):

@@ -8,9 +8,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from proposals.models import Item
+from tests.concurrency import race
 from workflow.defaults import install_defaults
 from workflow.errors import Conflict, WorkflowError
 from workflow.models import Extension, OutcomeCategory, OutcomeScheme, RatingScale, RatingValue, Reply
@@ -29,28 +30,6 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
 def _default_schemes(transactional_db):
     """A transactional test flushes the tables, data migrations included; put the schemes back."""
     install_defaults(OutcomeScheme, OutcomeCategory, RatingScale, RatingValue)
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the loser's error is the result under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def one_wins(results):
