@@ -18,3 +18,10 @@ items_imported = Signal()
 # Sent with `invitation` (a saved submissions.models.CoSignInvitation) by
 # `workflow.services.submissions.invite`, inside its transaction (the invited are told on commit).
 invited = Signal()
+
+# Sent by `workflow.services.outreach.answer` inside its transaction when a deputy answers a
+# resident's 码上约 message left with a phone number and consent to be contacted, with `phone`
+# (the resident's number), `district_id` and `path` (the site path of the resident's private
+# page): the notifications app texts the resident on commit. Primitives only, so that the
+# receiver needs nothing of the outreach models.
+resident_answered = Signal()
