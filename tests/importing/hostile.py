@@ -27,6 +27,17 @@ def sheet_xml(rows="", dimension=None):
     return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{dim}<sheetData>{header_row()}{rows}</sheetData></worksheet>'.encode()  # noqa: E501
 
 
+def one_cell_sheet(ref, value="x"):
+    """The worksheet XML of the header and one cell at `ref`, in the row the reference names."""
+    row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return sheet_xml(f'<row r="{row}">{cell(ref, value)}</row>')
+
+
+def xlsx_with_cell(ref, value="x") -> bytes:
+    """A workbook whose sheet holds the header and one cell at `ref`: where the hostile sheets differ."""
+    return xlsx_with_sheet(one_cell_sheet(ref, value))
+
+
 def _parts_but_sheet():
     """Every part of a real workbook (openpyxl's) except its sheet, which a test writes itself."""
     with zipfile.ZipFile(io.BytesIO(xlsx_bytes(HEADER_EN, []))) as base:

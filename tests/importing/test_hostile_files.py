@@ -22,7 +22,7 @@ from imports.errors import ImportRejected
 from imports.service import plan_import
 from proposals.models import Item
 
-from .hostile import MAIN, MB, SHEET, cell, declare_size, sheet_xml, xlsx_with_sheet, zip_bomb
+from .hostile import MAIN, MB, SHEET, declare_size, one_cell_sheet, sheet_xml, xlsx_with_cell, xlsx_with_sheet, zip_bomb
 from .sheets import HEADER_EN, csv_bytes, row, xlsx_bytes
 
 NOW = timezone.make_aware(dt.datetime(2026, 3, 2, 9))
@@ -82,7 +82,7 @@ def refusals(district, office, name, data):
 
 def test_a_row_numbered_100_000_000_is_refused_naming_the_row_limit(tmp_path):
     path = tmp_path / "row.xlsx"
-    path.write_bytes(xlsx_with_sheet(sheet_xml('<row r="100000000">' + cell("A100000000", "x") + "</row>")))
+    path.write_bytes(xlsx_with_cell("A100000000"))
     assert path.stat().st_size < 10_000
     out = read_bounded(path)
     assert "file: The sheet reaches row 100000000; at most 50000 rows are read from one file: split it." in out
@@ -90,7 +90,7 @@ def test_a_row_numbered_100_000_000_is_refused_naming_the_row_limit(tmp_path):
 
 def test_a_cell_at_column_aaaaaaa_is_refused_naming_the_column_limit(tmp_path):
     path = tmp_path / "column.xlsx"
-    path.write_bytes(xlsx_with_sheet(sheet_xml('<row r="2">' + cell("AAAAAAA2", "x") + "</row>")))
+    path.write_bytes(xlsx_with_cell("AAAAAAA2"))
     out = read_bounded(path)
     assert "file: The sheet has a cell at AAAAAAA2, beyond the 100 columns that are read." in out
 
@@ -116,9 +116,7 @@ def test_a_declared_sheet_size_beyond_the_limits_is_refused(tmp_path):
 
 
 def test_a_sheet_in_strict_open_xml_is_checked_too(district, office):
-    strict = sheet_xml('<row r="100000000">' + cell("A100000000", "x") + "</row>").replace(
-        MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-    )
+    strict = one_cell_sheet("A100000000").replace(MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main")
     assert refusals(district, office, "a.xlsx", xlsx_with_sheet(strict)) == [
         "file: The sheet reaches row 100000000; at most 50000 rows are read from one file: split it."
     ]
@@ -129,7 +127,7 @@ def test_a_sheet_in_strict_open_xml_is_checked_too(district, office):
 
 def test_parts_unpacking_beyond_the_total_are_refused(district, office, settings):
     settings.IMPORT_MAX_UNZIPPED_BYTES = MB
-    data = xlsx_with_sheet(sheet_xml(f'<row r="2">{cell("B2", "x" * MB)}</row>'))
+    data = xlsx_with_cell("B2", "x" * MB)
     assert len(data) < 10_000
     assert refusals(district, office, "a.xlsx", data) == [
         "file: The file unpacks to more than 1 MB in all, the limit for one import."
@@ -172,10 +170,9 @@ def test_a_csv_cell_past_the_csv_readers_own_bound_is_refused(district, office):
 
 @pytest.mark.parametrize("name", ["a.xlsx", "a.csv"])
 def test_a_100_000_character_title_is_refused_by_the_preview(district, office, name):
-    if name == "a.csv":
-        data = csv_bytes(HEADER_EN, [good(title="长" * 100_000)])
-    else:  # by hand: openpyxl, like Excel, cuts a cell at 32,767 characters
-        data = xlsx_with_sheet(sheet_xml('<row r="2">' + cell("B2", "长" * 100_000) + "</row>"))
+    # The sheet by hand: openpyxl, like Excel, cuts a cell at 32,767 characters.
+    long_title = "长" * 100_000
+    data = csv_bytes(HEADER_EN, [good(title=long_title)]) if name == "a.csv" else xlsx_with_cell("B2", long_title)
     assert refusals(district, office, name, data) == [
         "row 2, B: The cell holds 100000 characters; at most 10000 are read."
     ]
@@ -249,7 +246,7 @@ def test_the_import_page_shows_the_limit_the_file_crossed(client, district, offi
     office.language = "en"
     office.save(update_fields=["language"])
     client.force_login(office)
-    hostile = xlsx_with_sheet(sheet_xml('<row r="100000000">' + cell("A100000000", "x") + "</row>"))
+    hostile = xlsx_with_cell("A100000000")
     response = client.post(
         reverse("imports:import"), {"district": district.pk, "file": SimpleUploadedFile("hostile.xlsx", hostile)}
     )
