@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "proposals",
     "submissions",
+    "outreach",
     "deadlines",
     "workflow",
     "notifications",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("items/", include("web.imports.urls")),
     path("items/", include("web.items.urls")),  # after the import: import/ is not an item
     path("my/submissions/", include("web.proposers.submissions.urls")),
+    path("", include("web.outreach.urls")),  # 码上约: /q/ (public), /my/outreach/, /office/outreach/
     path("my/", include("web.proposers.items.urls")),
     path("office/submissions/", include("web.office.submissions.urls")),
     path("public/", include("web.portal.urls")),

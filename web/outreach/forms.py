@@ -1,0 +1,75 @@
+"""The 码上约 forms: they parse what was typed and change nothing; `workflow.services.outreach` decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import ANSWER_MAX, MESSAGE_MAX
+from web.submit import FIELD
+from workflow.services.outreach import NEIGHBOURHOOD_MAX
+
+
+class WriteForm(forms.Form):
+    """The resident's message: no login, so the one-time token is the message's own (`Message.submit_token`)."""
+
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MESSAGE_MAX}),
+        help_text=_("At most %(n)s characters.") % {"n": MESSAGE_MAX},
+        error_messages={"required": _("Write your message.")},
+    )
+    neighbourhood = forms.CharField(
+        label=_("Your neighbourhood (optional)"), max_length=NEIGHBOURHOOD_MAX, required=False
+    )
+    phone = forms.CharField(
+        label=_("Contact phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Seen only by the deputy and the district office."),
+    )
+    may_contact = forms.BooleanField(
+        label=_("The deputy may contact me, and I am told of the answer by text message"), required=False
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("This form is incomplete. Reload the page and send it again.")},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:  # the token comes as `{% submit_token %}` names it
+            data = data.copy()
+            data["token"] = data.get(FIELD, "")
+        super().__init__(data, **kwargs)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The resident reads it at their private link; if they left a phone, they are told by text."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuggestForm(forms.Form):
+    """The messages one draft suggestion is made of: the deputy's waiting messages."""
+
+    messages = forms.ModelMultipleChoiceField(
+        label=_("Messages"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one message.")},
+    )
+
+    def __init__(self, *args, messages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["messages"].queryset = messages
+
+
+class ActForm(forms.Form):
+    """An act with nothing to type (issue or revoke a code)."""

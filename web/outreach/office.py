@@ -1,0 +1,62 @@
+"""The office's 码上约: counts per deputy and per month of its districts, and one deputy's messages.
+
+Only the office (and administrators) read these; another role is refused (403), a deputy of another
+district is "not found". The resident's phone number shows here and to the deputy, nowhere else.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from districts.models import Proposer
+from workflow.access import acts_as_office
+from workflow.outreach_selectors import counts as outreach_counts
+from workflow.outreach_selectors import office_messages
+from workflow.services.outreach import stage_for_resident
+
+PAGE_SIZE = 50
+
+
+def _require_office(user):
+    if not acts_as_office(user):
+        raise PermissionDenied(_("Only the district office may do this."))
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2999 else timezone.localdate().year
+
+
+@login_required
+@require_GET
+def counts(request):
+    """Received, answered, turned into suggestions and waiting, per deputy and per month of the year."""
+    _require_office(request.user)
+    year = _year(request)
+    by_deputy, by_month, total = outreach_counts(request.user, year=year)
+    context = {"year": year, "by_deputy": by_deputy, "by_month": by_month, "total": total}
+    return render(request, "outreach/counts.html", context)
+
+
+@login_required
+@require_GET
+def deputy_messages(request, pk):
+    """One deputy's messages, every state, with the residents' phone numbers: the office's reading."""
+    _require_office(request.user)
+    messages = office_messages(request.user).filter(proposer_id=pk)
+    deputy = Proposer.objects.filter(pk=pk, district__in=messages.values("district")).select_related("district")
+    deputy = deputy.first()
+    if deputy is None:
+        raise Http404
+    listed = messages.select_related("submission__item").order_by("-received_at", "-pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"message": m, "stage": stage_for_resident(m)} for m in page]
+    return render(request, "outreach/office_messages.html", {"deputy": deputy, "page": page, "rows": rows})
