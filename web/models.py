@@ -14,7 +14,10 @@ class SubmitToken(models.Model):
     """
 
     token = models.UUIDField(_("token"), unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user"))
+    # None: a public form (no login), such as the request for a reply under 依申请公开
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
     created_at = models.DateTimeField(_("created at"), db_index=True)
     redirect_to = models.CharField(_("answered with"), max_length=2000, blank=True)
 

@@ -37,8 +37,13 @@ def _token(request):
         return None
 
 
+def _sender(request):
+    """Whose token it is: the logged-in user, or None on a public form (the token alone, a random UUID, is the key)."""
+    return request.user if request.user.is_authenticated else None
+
+
 def one_time(view):
-    """Wrap an action view (POST only, logged in): the act and the token claim commit or roll back together."""
+    """Wrap an action view (POST only): the act and the token claim commit or roll back together."""
 
     @require_POST
     @wraps(view)
@@ -50,7 +55,7 @@ def one_time(view):
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    claim = SubmitToken.objects.create(token=token, user=request.user, created_at=timezone.now())
+                    claim = SubmitToken.objects.create(token=token, user=_sender(request), created_at=timezone.now())
             except IntegrityError:
                 return _replay(request, token)
             response = view(request, *args, **kwargs)
@@ -65,7 +70,7 @@ def one_time(view):
 
 
 def _replay(request, token):
-    done = SubmitToken.objects.filter(token=token, user=request.user).exclude(redirect_to="").first()
+    done = SubmitToken.objects.filter(token=token, user=_sender(request)).exclude(redirect_to="").first()
     if done is None:
         return render(request, "400.html", {"detail": _("This form cannot be sent. Reload the page.")}, status=400)
     messages.info(request, _("This form had already been sent; nothing was done a second time."))

@@ -3,7 +3,6 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from proposals.models import Item
@@ -50,7 +49,7 @@ def field_errors(response, name):
 
 
 def test_anyone_may_open_the_form_of_a_reply_disclosed_on_request(replied):
-    response = english(Client()).get(form_url(replied))
+    response = english(BrowserClient()).get(form_url(replied))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -63,17 +62,17 @@ def test_anyone_may_open_the_form_of_a_reply_disclosed_on_request(replied):
 def test_another_consent_is_not_found(replied, consent):
     Item.objects.filter(pk=replied.pk).update(disclosure=consent)
 
-    assert Client().get(form_url(replied)).status_code == 404
-    assert Client().post(form_url(replied), FORM).status_code == 404
+    assert BrowserClient().get(form_url(replied)).status_code == 404
+    assert BrowserClient().post(form_url(replied), FORM).status_code == 404
 
 
 def test_an_item_without_a_sent_reply_or_none_at_all_is_not_found(accepted):
-    assert Client().get(form_url(accepted[0].item)).status_code == 404
-    assert Client().get(reverse("disclosure:request", args=[999999])).status_code == 404
+    assert BrowserClient().get(form_url(accepted[0].item)).status_code == 404
+    assert BrowserClient().get(reverse("disclosure:request", args=[999999])).status_code == 404
 
 
 def test_an_anonymous_request_is_sent_and_thanked(replied):
-    client = english(Client())
+    client = english(BrowserClient())
     response = client.post(form_url(replied), FORM)
 
     assert response.status_code == 302
@@ -98,7 +97,7 @@ def test_an_anonymous_request_is_sent_and_thanked(replied):
     ],
 )
 def test_bad_input_is_shown_beside_its_field_and_kept(replied, change, field, says):
-    response = english(Client()).post(form_url(replied), {**FORM, **change})
+    response = english(BrowserClient()).post(form_url(replied), {**FORM, **change})
 
     assert response.status_code == 400
     assert says in field_errors(response, field)
@@ -107,7 +106,7 @@ def test_bad_input_is_shown_beside_its_field_and_kept(replied, change, field, sa
 
 
 def test_asking_twice_while_waiting_says_so(replied):
-    client = english(Client())
+    client = english(BrowserClient())
     client.post(form_url(replied), FORM)
     response = client.post(form_url(replied), FORM)
 
@@ -116,8 +115,27 @@ def test_asking_twice_while_waiting_says_so(replied):
     assert DisclosureRequest.objects.count() == 1
 
 
+def test_a_double_click_files_one_request(replied):
+    """Two posts of the same form (its one-time token): one request, the second sent where the first went."""
+    client = english(BrowserClient())
+    form = {**FORM, "submit_token": "6f1c2b8e-4a0d-4c55-9a53-2f8f0f0e7b11"}
+    first = client.post(form_url(replied), form)
+    second = client.post(form_url(replied), form)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == reverse("disclosure:request_sent", args=[replied.pk])
+    assert DisclosureRequest.objects.count() == 1
+    assert "nothing was done a second time" in client.get(second["Location"]).content.decode()
+
+
+def test_the_public_form_carries_its_one_time_token(replied):
+    page = BrowserClient().get(form_url(replied)).content.decode()
+
+    assert 'name="submit_token"' in page
+
+
 def test_requests_are_rate_limited_per_address(replied):
-    client = english(Client())
+    client = english(BrowserClient())
     for n in range(5):
         assert client.post(form_url(replied), {**FORM, "contact": f"p{n}@example.cn"}).status_code == 302
 
@@ -125,7 +143,7 @@ def test_requests_are_rate_limited_per_address(replied):
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()
     assert DisclosureRequest.objects.count() == 5
-    other = Client(REMOTE_ADDR="10.0.0.9")
+    other = BrowserClient(REMOTE_ADDR="10.0.0.9")
     assert other.post(form_url(replied), {**FORM, "contact": "p9@example.cn"}).status_code == 302
 
 
@@ -158,8 +176,8 @@ def test_other_roles_are_refused(client, requested, request, who):
 
 
 def test_anonymous_office_pages_ask_to_log_in(requested):
-    assert Client().get(reverse("disclosure:queue"))["Location"].startswith("/login/")
-    assert Client().get(decide_url(requested))["Location"].startswith("/login/")
+    assert BrowserClient().get(reverse("disclosure:queue"))["Location"].startswith("/login/")
+    assert BrowserClient().get(decide_url(requested))["Location"].startswith("/login/")
 
 
 def test_the_office_reads_who_asks_and_grants(

@@ -1,8 +1,9 @@
 """依申请公开: a member of the public asks for a reply; the office of the item's district grants or refuses.
 
-The public form needs no login and is rate-limited per address (`web.limits`, `RATE` of
-posts); an item that cannot be asked for — consent not "on request", no sent reply, or the
-reply already on the portal — is "not found". The requester's name, contact and reason are
+The public form needs no login, is sent once (`web.submit.one_time`: its token is the
+sender's key) and is rate-limited per address (`web.limits`, `RATE` of posts); an item that
+cannot be asked for — consent not "on request", no sent reply, or the reply already on the
+portal — is "not found". The requester's name, contact and reason are
 shown only on the office's pages, never on the item's timeline. The office's pages are the house's
 action shape (`web.actions.perform`, `web.submit.one_time`): another district's request is a 404,
 another role a 403.
@@ -52,10 +53,16 @@ def _request_page(request, item, form, *, status=200):
 @never_cache  # a form with its CSRF token, under /public/ where the portal's pages may be cached
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request, pk):
-    """GET: what can be asked for, and the form; POST: the request, to the office of the item's district."""
-    item = requestable_item(pk)  # NotFound: the 404 page
-    if request.method != "POST":
-        return _request_page(request, item, RequestForm())
+    """GET: what can be asked for, and the form; POST (once: a double click files one request): the request."""
+    if request.method == "POST":
+        return _request(request, pk)
+    return _request_page(request, requestable_item(pk), RequestForm())  # NotFound: the 404 page
+
+
+@one_time
+def _request(request, pk):
+    """The request, to the office of the item's district; a refused or limited one keeps its token."""
+    item = requestable_item(pk)
     form = RequestForm(request.POST)
     if too_often(request, group="disclosure.request", rate=RATE):
         form.is_valid()
