@@ -14,14 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import passwords
-from districts.models import UNIT_ROLES, HandlingUnit, Membership, Role
+from districts.models import UNIT_ROLES, HandlingUnit, Membership, Proposer, Role
 from proposals.models import Item
 
 from ..access import is_office
 from ..errors import NotAllowed, NotFound, WorkflowError
 from ..models import Assignment
 
-# The roles the office gives; a proposer's login comes with the proposer, a city admin's from the city.
+# The roles the office gives its staff (a proposer's login: `give_proposer_login`; a city admin's: the city).
 STAFF_ROLES = (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD, Role.HANDLER)
 UNIT_FIELDS = ("name", "short_name", "kind", "sort_order", "responsible_leader", "is_active")
 CONTACT_FIELDS = ("full_name", "phone", "email")
@@ -132,6 +132,40 @@ def add_person(*, actor, now, district, role, full_name, username, password, pho
     if role not in STAFF_ROLES:
         raise WorkflowError(_("The office gives the roles of its staff, units and leaders only."), field="role")
     _check_unit(district.pk, role, unit)
+    user = _new_user(full_name=full_name, username=username, password=password, phone=phone, email=email)
+    return _save_login(actor, user, Membership(role=role, district=district, unit=unit))
+
+
+def give_proposer_login(*, actor, now, proposer, username, password, phone="", email=""):
+    """A login for a deputy or member (or a group's secretary) who will hand in and rate online; returns the membership.
+
+    Most proposers never log in (domain §4): the office gives a login to those who ask, one at a
+    time; a proposer holding an active login is given no second one (reset its password instead).
+    """
+    _require_office(actor, proposer.district_id)
+    with transaction.atomic():
+        proposer = Proposer.objects.select_for_update().get(pk=proposer.pk)  # two clerks at once: one login
+        if not proposer.is_active:
+            raise WorkflowError(_("%(proposer)s is no longer active.") % {"proposer": proposer}, code="state")
+        holding = (
+            Membership.objects.filter(proposer=proposer, role=Role.PROPOSER, is_active=True)
+            .values_list("user__username", flat=True)
+            .first()
+        )
+        if holding:
+            raise WorkflowError(
+                _("%(proposer)s already logs in as %(username)s: reset that password instead.")
+                % {"proposer": proposer, "username": holding},
+                code="has_login",
+                field="username",
+            )
+        user = _new_user(full_name=proposer.name, username=username, password=password, phone=phone, email=email)
+        membership = Membership(role=Role.PROPOSER, district_id=proposer.district_id, proposer=proposer)
+        return _save_login(actor, user, membership)
+
+
+def _new_user(*, full_name, username, password, phone, email):
+    """An unsaved user whose fields and first password are valid, or the refusal naming the field."""
     if not (full_name or "").strip():
         raise WorkflowError(_("Give the person's full name."), code="name_missing", field="full_name")
     user_model = get_user_model()
@@ -146,6 +180,11 @@ def add_person(*, actor, now, district, role, full_name, username, password, pho
     except ValidationError as exc:
         raise WorkflowError(" ".join(exc.messages), code="password", field="password") from None
     user.set_password(password)
+    return user
+
+
+def _save_login(actor, user, membership):
+    """Save a new login with its first role, both with the actor as their history user."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -156,7 +195,7 @@ def add_person(*, actor, now, district, role, full_name, username, password, pho
                 code="duplicate",
                 field="username",
             ) from None
-        membership = Membership(user=user, role=role, district=district, unit=unit)
+        membership.user = user
         _save(membership, actor)
         passwords.require_change(user)  # the first password was told by someone else
     return membership

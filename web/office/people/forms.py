@@ -68,6 +68,20 @@ class PersonForm(forms.Form):
         self.fields["unit"].queryset = HandlingUnit.objects.filter(district=district, is_active=True)
 
 
+class ProposerLoginForm(forms.Form):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("Tell the deputy or member in person; the first login asks for a new one."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=30, required=False, help_text=_("Notices by SMS go to this number.")
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+
 class ContactForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(

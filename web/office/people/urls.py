@@ -1,4 +1,4 @@
-"""The district's units and people, kept by its office: `/office/units/`, `/office/people/`."""
+"""The district's units and people, kept by its office: `/office/units/`, `/office/people/`, `/office/proposers/`."""
 
 from django.urls import path
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("people/<int:pk>/restore/", views.reactivate, name="reactivate"),
     path("people/<int:pk>/move/", views.move, name="move"),
     path("people/<int:pk>/reset-password/", views.reset_password, name="reset_password"),
+    path("proposers/", views.proposers, name="proposers"),
+    path("proposers/<int:pk>/login/", views.proposer_login, name="proposer_login"),
 ]

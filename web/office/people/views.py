@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from districts.models import UNIT_ROLES, HandlingUnit, Membership, Role
+from districts.models import UNIT_ROLES, Body, HandlingUnit, Membership, Proposer, Role
 from web.accounts.views import keep_once
 from web.actions import perform
 from web.submit import one_time
 from workflow.access import office_districts
 from workflow.services import staffing
 
-from .forms import ConfirmForm, ContactForm, MoveForm, PersonForm, UnitForm
+from .forms import ConfirmForm, ContactForm, MoveForm, PersonForm, ProposerLoginForm, UnitForm
 from .history import changes_of
 
 
@@ -278,3 +278,61 @@ def reset_password(request, pk):
         message=gettext("The password is reset."),
     )
     return outcome.response or _person_page(request, membership, role=form, status=outcome.status)
+
+
+@login_required
+def proposers(request):
+    """The district's deputies, members and groups, each with its login if it has one (most have none).
+
+    One query for the roster and one for its logins, whatever its length; a search by name and
+    the body narrow it (a district has a few hundred).
+    """
+    district, districts = _district(request)
+    body = request.GET.get("body", "")
+    query = request.GET.get("q", "").strip()[:100]
+    roster = Proposer.objects.filter(district=district).order_by("body", "-is_active", "name", "pk")
+    if body in Body.values:
+        roster = roster.filter(body=body)
+    if query:
+        roster = roster.filter(name__contains=query)
+    logins = Membership.objects.filter(role=Role.PROPOSER).select_related("user").order_by("-is_active", "pk")
+    context = {
+        "district": district,
+        "districts": districts,
+        "bodies": Body.choices,
+        "body": body,
+        "query": query,
+        "proposers": roster.prefetch_related(Prefetch("memberships", queryset=logins, to_attr="logins")),
+    }
+    return render(request, "office/people/proposers.html", context)
+
+
+def _login_page(request, proposer, form, status=200):
+    context = {"proposer": proposer, "district": proposer.district, "form": form}
+    return render(request, "office/people/proposer_login.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposer_login(request, pk):
+    """Give a deputy or member a login, to hand in and rate online; the first login asks for a new password."""
+    proposer = _own(request, Proposer.objects.select_related("district"), pk)
+    if request.method == "POST":
+        return _proposer_login_post(request, proposer)
+    return _login_page(request, proposer, ProposerLoginForm(initial={"phone": proposer.phone}))
+
+
+@one_time
+def _proposer_login_post(request, proposer):
+    form = ProposerLoginForm(request.POST)
+    outcome = perform(
+        request,
+        form,
+        lambda data: staffing.give_proposer_login(actor=request.user, now=timezone.now(), proposer=proposer, **data),
+        then=lambda m: reverse("people:person", args=[m.pk]),
+        message=lambda m: (
+            gettext("%(person)s can now log in as %(username)s.")
+            % {"person": m.user.full_name, "username": m.user.username}
+        ),
+    )
+    return outcome.response or _login_page(request, proposer, form, status=outcome.status)
