@@ -5,9 +5,9 @@ Every upload goes through `validate_upload` (forms, the API and the services cal
 commands alike: the type is allowed by ATTACHMENT_EXTENSIONS and never a program's, the size within
 ATTACHMENT_MAX_BYTES, the content really of that type (`proposals.uploads.content`), no program at
 its start or hidden inside (`.executables`), ZIP containers sound and harmless inside
-(`.archives`), and the deployment's virus scanner, if any, content (`.scanning`). The stored
-content type comes from the checked extension, never from the browser's claim, and the download
-view always sends the file as an attachment.
+(`.archives`), no macros or scripts (`.active`, `.pdf`), and the deployment's virus scanner, if
+any, content (`.scanning`). The stored content type comes from the checked extension, never from
+the browser's claim, and the download view always sends the file as an attachment.
 """
 
 import mimetypes
@@ -21,7 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .models import Attachment
-from .uploads import archives, content, executables, scanning
+from .uploads import active, archives, content, executables, pdf, scanning
 from .uploads.names import extension as _extension
 from .uploads.names import safe_name
 
@@ -79,6 +79,9 @@ def validate_upload(uploaded_file):
         )
     if extension in archives.ZIP_EXTENSIONS:
         archives.check_archive(name, extension, uploaded_file)
+    active.check_compound_file(name, uploaded_file)
+    if extension == "pdf":
+        pdf.check_pdf(name, uploaded_file)
     scanning.scan(name, uploaded_file)
     guessed = mimetypes.guess_type(name)[0]
     uploaded_file.checked_as = CONTENT_TYPES.get(extension) or guessed or "application/octet-stream"

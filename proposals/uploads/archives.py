@@ -2,8 +2,9 @@
 
 Every member is read through the decompressor and counted as it comes, so a "zip bomb" stops at
 ATTACHMENT_UNZIPPED_MAX_BYTES whatever the sizes the archive claims; every member is checked for
-programs (a document can embed one as an object), archives inside are looked into down to
-MAX_NESTING levels, and archives of kinds that cannot be looked into are refused.
+programs (a document can embed one as an object) and for macros or ActiveX controls (`.active`:
+by the parts' names, the declared content types, and any compound file inside), archives inside are
+looked into down to MAX_NESTING levels, and archives of kinds that cannot be looked into are refused.
 """
 
 import io
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from . import executables
+from . import active, executables
 from .names import extension as extension_of
 
 ZIP_EXTENSIONS = frozenset({"zip", "docx", "xlsx", "ofd"})
@@ -36,8 +37,8 @@ _OPAQUE = {  # archives whose members cannot be checked here
 _CHUNK = 1024 * 1024
 
 
-class _Budget:
-    """The unzipped bytes still allowed for the whole upload, all levels together."""
+class Budget:
+    """The unzipped bytes still allowed for the whole upload, all levels together (a PDF's streams too)."""
 
     def __init__(self, name):
         self.name = name
@@ -72,7 +73,7 @@ class _Counted(io.RawIOBase):
 def check_archive(name, extension, stream):
     """Refuse `stream` (a .`extension` ZIP container) if it is broken or holds anything refused."""
     try:
-        _check(name, extension, stream, _Budget(name), nesting=0)
+        _check(name, extension, stream, Budget(name), nesting=0)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         raise ValidationError(
             _("“%(name)s” is a damaged .%(extension)s file and cannot be opened."),
@@ -112,6 +113,7 @@ def _check(name, extension, stream, budget, nesting):
 
 
 def _check_member(name, archive, member, budget, nesting):
+    active.check_office_part(name, member.filename)
     inner = PurePosixPath(member.filename).name
     kind = extension_of(inner)
     if kind in executables.EXTENSIONS:
@@ -132,7 +134,15 @@ def _check_member(name, archive, member, budget, nesting):
                 _("“%(name)s” cannot be attached: it holds “%(member)s”, an archive of a kind that cannot be checked."),
                 "opaque_archive", name, member.filename,
             )  # fmt: skip
-        if head.startswith(b"PK\x03\x04"):
+        if member.filename == active.CONTENT_TYPES or head.startswith(active.OLE):
+            data = io.BytesIO(counted.read())  # a small part, or a document embedded in this one
+            if member.filename == active.CONTENT_TYPES:
+                active.check_content_types(name, data.getvalue())
+            else:
+                active.check_compound_file(name, data)
+            if program := executables.find_program(data):
+                raise _program(name, member.filename, program)
+        elif head.startswith(b"PK\x03\x04"):
             if nesting >= MAX_NESTING:
                 raise _refuse(
                     _("“%(name)s” cannot be attached: it holds archives inside archives more than %(depth)s deep."),
