@@ -2,11 +2,14 @@
 
 Office Open XML (.docx, .xlsx, and any such document inside an archive) is looked at by the archive
 walk (`.archives`), which hands each part's name here and the `[Content_Types].xml` part's content:
-a `vbaProject.bin` part, an `activeX/` folder, or a declared macro or ActiveX content type (which
-any part name can carry) refuses the file. A legacy compound file (.doc, .xls) carries macros in a
-storage named `Macros` (Word) or `_VBA_PROJECT_CUR` (Excel); its directory entries are 128-byte
-records at 128-byte aligned offsets, so reading the file in aligned chunks finds them without a
-library (olefile would parse the same directory, to the same answer).
+a `vbaProject.bin` part, a `macrosheets/` (Excel 4.0 macros) or `activeX/` folder, or a declared
+macro or ActiveX content type (which any part name can carry) refuses the file.
+
+A legacy compound file (.doc, .xls) carries VBA macros in a storage named `Macros` (Word) or
+`_VBA_PROJECT_CUR` (Excel); its directory entries are 128-byte records at 128-byte aligned
+offsets, so reading the file in aligned chunks finds them without a library (olefile would parse
+the same directory, to the same answer). Excel 4.0 macro sheets inside an .xls are records of its
+workbook stream, which would take a BIFF parser: those are left to the virus scanner.
 """
 
 import re
@@ -23,7 +26,7 @@ ACTIVEX = gettext_lazy("ActiveX controls")
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file's signature
 CONTENT_TYPES = "[Content_Types].xml"
 _MACRO_PARTS = frozenset({"vbaproject.bin", "vbaprojectsignature.bin", "vbadata.xml"})
-_ACTIVE_TYPES = re.compile(r"vbaProject|macroEnabled|ms-office\.activeX", re.IGNORECASE)
+_ACTIVE_TYPES = re.compile(r"vbaProject|vbaData|macroEnabled|macrosheet|ms-office\.activeX", re.IGNORECASE)
 _CHARACTER_REFERENCE = re.compile(r"&#(x[0-9a-f]+|[0-9]+);", re.IGNORECASE)
 # A directory entry's name (UTF-16LE, NUL-terminated) for the storages that hold a VBA project.
 _VBA_STORAGE = re.compile(
@@ -48,7 +51,10 @@ def check_office_part(name, part):
     path = PurePosixPath(part)
     if path.name.lower() in _MACRO_PARTS:
         raise refusal(name, MACROS)
-    if any(folder.lower() == "activex" for folder in path.parts[:-1]):
+    folders = {folder.lower() for folder in path.parts[:-1]}
+    if "macrosheets" in folders:  # Excel 4.0 macro sheets, which run without VBA
+        raise refusal(name, MACROS)
+    if "activex" in folders:
         raise refusal(name, ACTIVEX)
 
 

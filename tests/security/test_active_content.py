@@ -92,6 +92,7 @@ def test_plain_office_documents_are_accepted():
     [
         ("正文.docx", with_parts(docx_file(), {"word/vbaProject.bin": b"\0" * 64})),
         ("统计表.xlsx", with_parts(xlsx_file(), {"xl/vbaProject.bin": b"\0" * 64})),
+        ("统计表.xlsx", with_parts(xlsx_file(), {"xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>"})),  # Excel 4.0
         ("正文.docx", content_types(docx_file(), DOCX_MAIN, b"application/vnd.ms-word.document.macroEnabled.main+xml")),
         # A macro project under another part name, declared by its type: written with a character reference.
         ("正文.docx", declaring(docx_file(), b"x", b"application/vnd.ms-office.vba&#x50;roject")),
