@@ -135,9 +135,7 @@ def test_hiding_spam_keeps_the_message_with_who_when_and_why(deputy_user, send):
     assert refused.value.code == "message_state"
 
 
-def test_two_messages_become_one_draft_whose_stage_the_residents_read(
-    deputy, deputy_user, office, send, calendar_kept
-):
+def test_two_messages_become_one_draft_whose_stage_the_residents_read(deputy, deputy_user, office, send, calendar_kept):
     first = send("公交站没有遮雨棚", neighbourhood="莘庄镇")
     second = send("公交站台太窄")
     draft = outreach.turn_into_suggestion(actor=deputy_user, now=NOW, messages=[second, first])

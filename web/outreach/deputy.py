@@ -105,8 +105,11 @@ def _own(user, pk) -> Message:
 
 def _message_page(request, message, *, forms=None, status=200):
     forms = forms or {}
+    # An act refused because the message was dealt with meanwhile: its form is no longer shown, its reason is.
+    refused = next(iter(forms.values())) if forms and message.state != Message.State.WAITING else None
     context = {
         "message": message,
+        "refused": refused,
         "stage": outreach.stage_for_resident(message),
         "answer_form": forms.get("answer") or AnswerForm(),
         "dismiss_form": forms.get("dismiss") or ReasonForm(prefix="dismiss"),
