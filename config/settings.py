@@ -356,6 +356,7 @@ if _quiet:
     SMS_QUIET_HOURS = tuple(_clock("SMS_QUIET_HOURS", part.strip()) for part in _quiet.split("-"))
 else:
     SMS_QUIET_HOURS = None
+# Empty: the site sends no SMS (a resident's text is recorded "unsendable"; docs/reminders.md).
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.backends.ConsoleSMSBackend")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY")

@@ -4,7 +4,7 @@ A backend has `send(phone, template, params, text)`; it returns normally when th
 accepted the message and raises `SMSError` otherwise. `template` is the id of a template
 approved at the gateway and `params` fills its variables; `text` is the same message
 rendered locally, for logs and for gateways that take free text. `settings.SMS_BACKEND`
-names the class.
+names the class; empty, the site has no SMS (`sms_configured`).
 """
 
 import json
@@ -64,6 +64,12 @@ class HTTPGatewaySMSBackend:
             self.check(exc.code, exc.read().decode("utf-8", "replace"))
         except (urllib.error.URLError, TimeoutError) as exc:
             raise SMSError(f"gateway unreachable: {exc}") from exc
+
+
+def sms_configured() -> bool:
+    """Whether the site sends SMS at all: without a backend users get no SMS rows, and a resident's text is
+    recorded as `unsendable` (there is no other way to reach them)."""
+    return bool(settings.SMS_BACKEND)
 
 
 def get_sms_backend():

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .backends import get_sms_backend
+from .backends import get_sms_backend, sms_configured
 from .models import Channel, Notification
 from .texts import render
 
@@ -33,6 +33,9 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = (dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(hours=1), dt.timedelta(hours=4))
 # A pending row handed to a worker this long ago and still pending lost its message: hand it again.
 REENQUEUE_AFTER = dt.timedelta(minutes=15)
+# What an admin may send again on purpose: it may not have arrived, or could not be sent before a gateway
+# was configured.
+RESENDABLE = (State.DELIVERY_UNKNOWN, State.FAILED, State.UNSENDABLE)
 # Longer than the broker's visibility timeout: a row still "sending" this long after its claim
 # will not be redelivered any more.
 STUCK_AFTER = dt.timedelta(hours=2)
@@ -65,6 +68,8 @@ def deliver(notification_id, *, token, now):
     notification = Notification.objects.select_related("recipient", "item", "obligation__unit").get(pk=notification_id)
     if _no_longer_due(notification):
         return _finish(notification, token, state=State.SKIPPED)
+    if notification.channel == Channel.SMS and not sms_configured():
+        return _finish(notification, token, state=State.UNSENDABLE)
     if notification.channel == Channel.SMS and (until := quiet_until(now)):
         return _finish(notification, token, state=State.HELD, scheduled_for=until, enqueued_at=None)
     attempts = notification.attempts + 1
@@ -106,7 +111,9 @@ def _send(notification):
     if notification.channel == Channel.EMAIL:
         send_mail(message.subject, message.body, None, [recipient.email])
     elif notification.channel == Channel.SMS:
-        get_sms_backend().send(recipient.phone, message.sms_template, message.sms_params, message.body)
+        # A notice to a phone number (no account) has its own; a user's goes to the number on record now.
+        phone = notification.phone or recipient.phone
+        get_sms_backend().send(phone, message.sms_template, message.sms_params, message.body)
     else:
         raise ValueError(f"channel {notification.channel!r} is not delivered by a worker")
 
@@ -155,9 +162,9 @@ def enqueue(ids):
 
 
 def resend(ids, *, now):
-    """Send again, on purpose, rows whose delivery failed or is unknown. Returns how many."""
+    """Send again, on purpose, rows whose delivery failed, is unknown or had no gateway. Returns how many."""
     with transaction.atomic():
-        count = Notification.objects.filter(pk__in=ids, state__in=[State.DELIVERY_UNKNOWN, State.FAILED]).update(
+        count = Notification.objects.filter(pk__in=ids, state__in=RESENDABLE).update(
             state=State.PENDING, scheduled_for=now, enqueued_at=None, claimed_by="", claimed_at=None, error=""
         )
         dispatch(now=now)

@@ -1,6 +1,8 @@
 """What was told to whom, on which channel, and whether it got there.
 
-One row per recipient and channel. Rows are recorded by set-based inserts that ignore
+One row per recipient and channel. The recipient is a user or, for someone without an
+account (a resident answered through 码上约), a mobile number texted by SMS only: exactly one
+of the two, held by `notification_user_or_phone`. Rows are recorded by set-based inserts that ignore
 conflicts on the uniqueness constraints below, so running the sweep twice records nothing
 new; delivery claims a row with a conditional update before sending (see
 `notifications.delivery`). Text is rendered when sent, from `params`, in the
@@ -11,8 +13,11 @@ The tables were first created by the workflow app; they keep their names (`db_ta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
+
+from workflow.services.disclosure import MOBILE
 
 
 class NotificationKind(models.TextChoices):
@@ -29,6 +34,7 @@ class NotificationKind(models.TextChoices):
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary per unit")
     COSIGN_INVITATION = "cosign_invitation", _("An invitation to co-sign an item")
     CITY_OPINION = "city_opinion", _("A city item's opinion waits for your approval")
+    RESIDENT_ANSWER = "resident_answer", _("An answer to a resident's message")
 
 
 class Channel(models.TextChoices):
@@ -46,9 +52,21 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
         DELIVERY_UNKNOWN = "delivery_unknown", _("Delivery unknown (the sender stopped mid-send)")
         SKIPPED = "skipped", _("Not sent: no longer due")
+        UNSENDABLE = "unsendable", _("Not sent: no SMS gateway is configured")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    phone = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        help_text=_("The number of someone without an account (a resident), texted instead of a user."),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
@@ -114,9 +132,27 @@ class Notification(models.Model):
                 condition=Q(obligation__isnull=True, event__isnull=True),
                 name="notification_once_per_digest",
             ),
+            # A resident's notice: one per answer, the answer's moment and page stored in `params`
+            # (`notifications.residents`); a retry of the same commit finds its row.
+            models.UniqueConstraint(
+                F("kind"),
+                F("phone"),
+                KT("params__path"),
+                KT("params__answered_at"),
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_phone_notice",
+            ),
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, phone="") | (Q(recipient__isnull=True) & ~Q(phone="")),
+                name="notification_user_or_phone",
+            ),
+            models.CheckConstraint(condition=Q(phone="") | Q(channel="sms"), name="notification_phone_by_sms"),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=f"^{MOBILE.pattern}$"), name="notification_phone_is_mobile"
             ),
         ]
         indexes = [
@@ -134,7 +170,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} → {self.recipient} ({self.get_channel_display()})"
+        return f"{self.get_kind_display()} → {self.recipient or self.phone} ({self.get_channel_display()})"
 
 
 class NotificationPreference(models.Model):

@@ -1,34 +1,61 @@
 """Recording notices: one row per recipient and channel, in one insert that ignores what exists.
 
 The uniqueness constraints of `Notification` make a second sweep, or two at once, add
-nothing; in-app rows are the bell itself, so they are recorded as sent.
+nothing; in-app rows are the bell itself, so they are recorded as sent. A notice to a phone
+number (someone without an account) is one SMS row, or an `unsendable` one when the site has
+no SMS.
 """
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from workflow.services.disclosure import MOBILE
 
 from . import delivery
+from .backends import sms_configured
 from .models import Channel, Notification
 
 State = Notification.State
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Notice:
-    """Something to tell one person; `record` fans it out to the channels they take."""
+    """Something to tell one person, a user or a phone number; `record` fans it out to their channels."""
 
-    recipient_id: int
+    recipient_id: int | None = None
+    phone: str = ""
     kind: str
     due_on: dt.date
     item_id: int | None = None
     obligation_id: int | None = None
     event_id: int | None = None
     params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        if (self.recipient_id is None) == (not self.phone):
+            raise ValueError("A notice goes to a user or to a phone number, exactly one of them.")
+
+
+def mobile_number(raw) -> str:
+    """`raw` as the 11 digits of a mainland mobile number: spaces, hyphens and a +86 prefix dropped.
+
+    Anything else is refused, naming the number.
+    """
+    digits = re.sub(r"[\s-]", "", raw or "")
+    digits = re.sub(r"^(\+|00)?86(?=\d{11}$)", "", digits)
+    if not MOBILE.fullmatch(digits):
+        raise ValidationError(
+            _("%(phone)s is not an 11-digit mainland mobile number.") % {"phone": raw}, code="phone_invalid"
+        )
+    return digits
 
 
 def channels_by_user(user_ids):
@@ -46,7 +73,7 @@ def channels_by_user(user_ids):
         channels = [Channel.IN_APP]
         if email and wants_email is not False:
             channels.append(Channel.EMAIL)
-        if phone and wants_sms is not False:
+        if phone and wants_sms is not False and sms_configured():
             channels.append(Channel.SMS)
         result[pk] = channels
     return result
@@ -60,8 +87,13 @@ def record(notices, *, now):
     notices = list(dict.fromkeys(notices))
     if not notices:
         return 0
-    channels = channels_by_user({notice.recipient_id for notice in notices})
-    rows = [(notice, channel) for notice in notices for channel in channels.get(notice.recipient_id, ())]
+    channels = channels_by_user({notice.recipient_id for notice in notices if not notice.phone})
+    rows = [
+        (notice, channel)
+        for notice in notices
+        # A phone number is texted, and nothing else.
+        for channel in ([Channel.SMS] if notice.phone else channels.get(notice.recipient_id, ()))
+    ]
     if connection.vendor == "postgresql":
         # RETURNING gives exactly the rows this insert added, already marked handed over.
         transaction.on_commit(partial(delivery.enqueue, _insert_postgresql(rows, now)))
@@ -71,11 +103,21 @@ def record(notices, *, now):
     return len(rows)
 
 
+def _state(notice, channel):
+    """The state a row is recorded in: the bell is sent, a phone without SMS cannot be, the rest wait."""
+    if channel == Channel.IN_APP:
+        return State.SENT
+    if notice.phone and not sms_configured():
+        return State.UNSENDABLE
+    return State.PENDING
+
+
 def _insert_orm(rows, now):
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=notice.recipient_id,
+                phone=notice.phone,
                 channel=channel,
                 kind=notice.kind,
                 obligation_id=notice.obligation_id,
@@ -83,7 +125,7 @@ def _insert_orm(rows, now):
                 item_id=notice.item_id,
                 due_on=notice.due_on,
                 params=notice.params,
-                state=State.SENT if channel == Channel.IN_APP else State.PENDING,
+                state=_state(notice, channel),
                 sent_at=now if channel == Channel.IN_APP else None,
                 scheduled_for=now,
                 created_at=now,
@@ -106,6 +148,7 @@ def _insert_postgresql(rows, now):
             *(
                 (
                     notice.recipient_id,
+                    notice.phone,
                     channel,
                     notice.kind,
                     notice.obligation_id,
@@ -113,6 +156,7 @@ def _insert_postgresql(rows, now):
                     notice.item_id,
                     notice.due_on,
                     json.dumps(notice.params, ensure_ascii=False),
+                    _state(notice, channel),
                 )
                 for notice, channel in rows
             ),
@@ -120,21 +164,22 @@ def _insert_postgresql(rows, now):
         )
     )
     sql = f"""
-        INSERT INTO {table} (recipient_id, channel, kind, obligation_id, event_id, item_id, due_on, params,
+        INSERT INTO {table} (recipient_id, phone, channel, kind, obligation_id, event_id, item_id, due_on, params,
             state, sent_at, enqueued_at, scheduled_for, created_at, attempts, claimed_by, error)
-        SELECT r.recipient_id, r.channel, r.kind, r.obligation_id, r.event_id, r.item_id, r.due_on, r.params::jsonb,
-            CASE WHEN r.channel = %(in_app)s THEN %(sent)s ELSE %(pending)s END,
-            CASE WHEN r.channel = %(in_app)s THEN %(now)s::timestamptz END,
-            CASE WHEN r.channel <> %(in_app)s THEN %(now)s::timestamptz END,
+        SELECT r.recipient_id, r.phone, r.channel, r.kind, r.obligation_id, r.event_id, r.item_id, r.due_on,
+            r.params::jsonb, r.state,
+            CASE WHEN r.state = %(sent)s THEN %(now)s::timestamptz END,
+            CASE WHEN r.state = %(pending)s THEN %(now)s::timestamptz END,
             %(now)s, %(now)s, 0, '', ''
-        FROM unnest(%(recipient)s::bigint[], %(channel)s::text[], %(kind)s::text[], %(obligation)s::bigint[],
-            %(event)s::bigint[], %(item)s::bigint[], %(due_on)s::date[], %(params)s::text[])
-            AS r(recipient_id, channel, kind, obligation_id, event_id, item_id, due_on, params)
+        FROM unnest(%(recipient)s::bigint[], %(phone)s::text[], %(channel)s::text[], %(kind)s::text[],
+            %(obligation)s::bigint[], %(event)s::bigint[], %(item)s::bigint[], %(due_on)s::date[], %(params)s::text[],
+            %(state)s::text[])
+            AS r(recipient_id, phone, channel, kind, obligation_id, event_id, item_id, due_on, params, state)
         ON CONFLICT DO NOTHING
         RETURNING id, state
     """  # noqa: S608 - the table name is the model's, every value a parameter
-    names = ["recipient", "channel", "kind", "obligation", "event", "item", "due_on", "params"]
-    values = {"in_app": Channel.IN_APP, "sent": State.SENT, "pending": State.PENDING, "now": now}
+    names = ["recipient", "phone", "channel", "kind", "obligation", "event", "item", "due_on", "params", "state"]
+    values = {"sent": State.SENT, "pending": State.PENDING, "now": now}
     values.update(zip(names, map(list, columns), strict=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)

@@ -94,7 +94,8 @@ def invitations_link():
 
 
 def language_of(user):
-    return user.language or settings.LANGUAGE_CODE
+    """The user's language, else the site's; a notice to a phone number (a resident, no account) has no user."""
+    return (user and user.language) or settings.LANGUAGE_CODE
 
 
 def render(notification) -> Message:
@@ -109,6 +110,8 @@ def render(notification) -> Message:
             return _render_summary(notification)
         if notification.kind == NotificationKind.COSIGN_INVITATION:
             return _render_invitation(notification)
+        if notification.kind == NotificationKind.RESIDENT_ANSWER:
+            return _render_resident_answer(notification)
         values = _values(notification)
         body = _BODIES[notification.kind] % values
         subject = _("%(kind)s: %(number)s %(title)s") % {"kind": notification.get_kind_display(), **values}
@@ -173,6 +176,15 @@ def _render_invitation(notification):
     subject = _("An invitation to co-sign: answer by %(date)s") % values
     body = _("You are invited to co-sign an item handed in online. Confirm or decline by %(date)s: %(link)s") % values
     return Message(subject, body, _sms_template(notification.kind), {"date": values["date"]})
+
+
+def _render_resident_answer(notification):
+    """A resident's message (码上约) was answered: only the link to their private page, nothing of the answer
+    or the deputy, since a text message can be read by anyone holding the phone."""
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.params['path']}"
+    subject = _("Your message has an answer")
+    body = _("The message you left by scanning a QR code has an answer. Read it at %(link)s") % {"link": link}
+    return Message(subject, body, _sms_template(notification.kind), {"link": link})
 
 
 def _obligation_label(kind):
