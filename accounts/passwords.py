@@ -37,8 +37,16 @@ def must_change(user, now) -> bool:
         return False
     if state.must_change_password:
         return True
+    too_old_at = expires_at(state)
+    return bool(too_old_at and now > too_old_at)
+
+
+def expires_at(state):
+    """When the password of this AccountState becomes too old, or None: never (no age limit, or never changed)."""
     max_age = settings.PASSWORD_MAX_AGE_DAYS
-    return bool(max_age and state.password_changed_at and now - state.password_changed_at > dt.timedelta(max_age))
+    if not (max_age and state and state.password_changed_at):
+        return None
+    return state.password_changed_at + dt.timedelta(max_age)
 
 
 def require_change(user):

@@ -30,9 +30,10 @@ def enrolment_device(user):
 
 
 def confirm(device):
+    """The enrolled app becomes the login's only one: a new phone replaces the old (lost or given back)."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
 
 
 def qr_svg(device) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import passwords
+from accounts import passwords, secondfactor
 from accounts.models import AccountState, DistrictSecurity, PasswordHistory
 from audit.models import Action, AuditEntry
 from districts.models import Membership, Role
@@ -53,9 +53,10 @@ def code_of(device):
 # --- changing one's own password ------------------------------------------------------------
 
 
-def test_the_header_links_the_password_change(client, handler):
+def test_the_header_links_ones_account_which_links_the_password_change(client, handler):
     client.force_login(handler)
-    assert f'href="{CHANGE}"' in client.get("/").text
+    assert f'href="{reverse("accounts:overview")}"' in client.get("/").text
+    assert f'href="{CHANGE}"' in client.get(reverse("accounts:overview")).text
 
 
 def test_a_wrong_current_password_is_refused_and_nothing_changes(client, handler):
@@ -344,3 +345,30 @@ def test_the_admin_login_counts_against_the_same_limit(client, db, settings):
 def test_the_default_limit_leaves_room_for_an_office_sharing_one_address(settings):
     count, period = settings.LOGIN_RATE_PER_ADDRESS.split("/")
     assert int(count) >= 100 and period == "h"
+
+
+# --- one's own account page ----------------------------------------------------------------
+
+
+def test_the_account_page_says_when_the_password_becomes_too_old_and_whether_an_app_is_enrolled(
+    client, handler, settings
+):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    AccountState.objects.update_or_create(
+        user=handler, defaults={"password_changed_at": dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)}
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel(dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC)):
+        client.force_login(handler)
+        page = client.get(reverse("accounts:overview")).text
+    assert "Changed on 2026-03-01." in page and "after 2026-05-30." in page
+    assert "No authenticator app is enrolled." in page
+
+
+def test_enrolling_a_new_phone_replaces_the_old_one(handler):
+    old = secondfactor.enrolment_device(handler)
+    secondfactor.confirm(old)
+    new = secondfactor.enrolment_device(handler)
+    secondfactor.confirm(new)
+    assert secondfactor.confirmed_device(handler) == new
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()  # the lost phone's codes no longer log in

@@ -1,4 +1,4 @@
-"""`/account/`: the password change, the second factor's enrolment and check, a reset's one-time password."""
+"""`/account/`: one's account, the password change, the second factor's enrolment and check, a reset's password."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.overview, name="overview"),
     path("password/", views.password_change, name="password_change"),
     path("two-factor/", views.enrol, name="enrol"),
     path("two-factor/verify/", views.verify, name="verify"),

@@ -1,9 +1,10 @@
-"""One's own password and second factor; the one-time password of a reset, shown once.
+"""One's own account, password and second factor; the one-time password of a reset, shown once.
 
 Every change goes through `accounts.passwords` and `accounts.secondfactor`; the gate
 (`accounts.middleware`) sends a login here when a change or a second factor is due.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from accounts import passwords, secondfactor, session
+from accounts.models import AccountState
 from web.submit import one_time
 
 from .forms import ConfirmForm, PasswordChangeForm, TokenForm
@@ -29,6 +31,23 @@ def _next(request):
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
     return reverse("home")
+
+
+@login_required
+def overview(request):
+    """Who one is here (roles), when the password was changed and becomes too old, and the second factor."""
+    user = request.user
+    state = AccountState.objects.filter(user=user).first()
+    context = {
+        "roles": user.memberships.filter(is_active=True)
+        .select_related("district", "unit", "proposer")
+        .order_by("role", "pk"),
+        "changed_at": state.password_changed_at if state else None,
+        "expires_at": passwords.expires_at(state),
+        "device": secondfactor.confirmed_device(user),
+        "otp_required": secondfactor.office_requires_otp(user) or (user.is_staff and settings.ADMIN_REQUIRES_OTP),
+    }
+    return render(request, "accounts/overview.html", context)
 
 
 def _password_page(request, form, status=200):
