@@ -50,7 +50,7 @@ def _spelt_any_way(word):
 
 
 # A name ends at white space or a delimiter; one cut by the end of the data is found in the next window.
-_NAMES = re.compile(("/(" + "|".join(map(_spelt_any_way, _PHRASES)) + r")(?=[\s()<>\[\]{}/%])").encode())
+_NAMES = re.compile(("/(" + "|".join(map(_spelt_any_way, _PHRASES)) + r")(?=[\s\x00()<>\[\]{}/%])").encode())
 _ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\r|\n)")
 _WHITE = b"\x00\t\n\x0c\r "
@@ -95,7 +95,6 @@ def _look_into(name, stream, at, first, budget):
         head = inflater.decompress(first, _PEEK)
     except zlib.error:
         return  # not deflated (a JPEG, plain text) or another filter
-    budget.spend(len(head))
     start = head.lstrip(_WHITE)[:1]
     if inflater.eof or not (start == b"" or start.isdigit() or start == b"%"):
         _find(name, head)  # all of it, or a picture's, a font's or a page's first bytes

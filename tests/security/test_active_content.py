@@ -182,6 +182,7 @@ def test_plain_pdfs_are_accepted():
     [
         b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>",
         b"<</S/JavaScript/JS(app.alert\\(1\\))>>",
+        b"<</S/JavaScript\x00>>",  # NUL is white space to a PDF reader
         b"<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>",
         b"<< /S /#4a#61#76#61Script >>",
         b"<< /S /JavaScript /JS 5 0 R >>",
