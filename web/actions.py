@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 
 from workflow.errors import WorkflowError
 
-from .refusals import add_to_form, refusal_of
+from .refusals import add_to_form, audited, refusal_of
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def perform(request, form, call: Callable, *, then, message) -> Outcome:
     except WorkflowError as exc:
         refusal = refusal_of(exc)
         if refusal.status == 404:
-            raise Http404 from None
+            raise audited(Http404()) from None  # logged once, as the service's refusal
         add_to_form(form, refusal)
         return Outcome(None, refusal.status)
     messages.success(request, message(result) if callable(message) else message)

@@ -7,23 +7,32 @@ from django.views import defaults
 
 from workflow.errors import WorkflowError
 
-from .refusals import refusal_of
+from .refusals import refusal_of, write_deferred_refusals
 
 
 class RefusalMiddleware:
     """A workflow refusal that reached no form answers with its own status and page, never a 500.
 
     Views that show a form catch refusals themselves and put the reason beside the field
-    (`web.actions`); this is the net under every other view.
+    (`web.actions`); this is the net under every other view. A view's own `Http404` (a
+    `get_object_or_404`) or `PermissionDenied` is answered by Django's handlers, but first written
+    to the audit log like every refusal when a logged-in user met it (once: `refusal_of` marks
+    it); an anonymous visitor's 404s are the web's noise, not a person refused.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        write_deferred_refusals(request)  # met inside an act's transaction, which may have rolled back
+        return response
 
     def process_exception(self, request, exception):
+        if isinstance(exception, (Http404, PermissionDenied)):
+            if request.user.is_authenticated:
+                refusal_of(exception)  # the audit row; Django's handler answers
+            return None
         if not isinstance(exception, WorkflowError):
             return None
         refusal = refusal_of(exception)

@@ -13,9 +13,11 @@ the API's exception handler ask `refusal_of`, so one refusal answers the same ev
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from audit.context import current_actor, current_request
 from audit.log import Action, Outcome, record
 from workflow.errors import WorkflowError
 
@@ -47,10 +49,38 @@ def refusal_of(exc) -> Refusal | None:
 
 
 def audit_refusal(exc, status, code):
-    """One audit row for a refusal by role (403) or scope (404), however often `exc` is asked about."""
-    if status in (403, 404) and not getattr(exc, "audited", False):
-        exc.audited = True
-        record(action=Action.REFUSED, outcome=Outcome.REFUSED, status=status, code=code)
+    """One audit row for a refusal by role (403) or scope (404), however often `exc` is asked about.
+
+    Met inside a request's transaction (a one-time act rolls back when it is refused), the row is
+    written once the request is answered (`RefusalMiddleware`), so the rollback cannot take it away.
+    """
+    if status not in (403, 404) or getattr(exc, "audited", False):
+        return
+    exc.audited = True
+    entry = {
+        "action": Action.REFUSED,
+        "outcome": Outcome.REFUSED,
+        "user": current_actor(),
+        "status": status,
+        "code": code,
+    }
+    request = current_request()
+    if request is not None and transaction.get_connection().in_atomic_block:
+        request.refusals_to_audit = [*getattr(request, "refusals_to_audit", ()), entry]
+    else:
+        record(**entry)
+
+
+def write_deferred_refusals(request):
+    """Write the refusals `audit_refusal` kept for the end of `request`."""
+    for entry in request.__dict__.pop("refusals_to_audit", ()):
+        record(**entry)
+
+
+def audited(exc):
+    """`exc` marked as written to the audit log already: a refusal raised again in another form."""
+    exc.audited = True
+    return exc
 
 
 def add_to_form(form, refusal: Refusal):
