@@ -35,7 +35,9 @@ from django.utils.translation import gettext
 
 from deadlines.models import REPLY_KINDS
 from districts.models import Body
+from outreach.models import Message
 from proposals.models import ORDINARY_KINDS, Category, Item, Kind
+from submissions.models import Submission
 from workflow.errors import WorkflowError
 from workflow.models import (
     Assignment,
@@ -148,11 +150,17 @@ WITH conversions AS (
         WHERE f.submitted_at < %(end)s
     ) AS f
     GROUP BY item_id
+), channel AS (
+    -- The items handed in from residents' 码上约 messages: their submission holds one or more.
+    SELECT DISTINCT s.item_id
+    FROM {submission} s JOIN {item} i ON i.id = s.item_id AND {items}
+    JOIN {message} m ON m.submission_id = s.id
 )
 SELECT {select}
 FROM {item} i
 LEFT JOIN leads l ON l.item_id = i.id
 LEFT JOIN feedback fb ON fb.item_id = i.id
+LEFT JOIN channel ch ON ch.item_id = i.id
 WHERE {items}
 {group_by}
 """
@@ -169,6 +177,7 @@ FACTS = (
     "l.first_outcome",
     "fb.praised",
     "fb.rating",
+    "CASE WHEN ch.item_id IS NULL THEN 0 ELSE 1 END",
 )
 # The rating that counts (`latest_rating`): the latest round's, a rated form first, then the latest.
 _RATING = """FIRST_VALUE(rv.sort_order) OVER (
@@ -229,6 +238,8 @@ def facts_sql(items, params, end, *, ratings=True, select=None, group_by=""):
         followup=FollowUp._meta.db_table,
         outcome=OutcomeCategory._meta.db_table,
         feedback=Feedback._meta.db_table,
+        submission=Submission._meta.db_table,
+        message=Message._meta.db_table,
         lead_roles=placeholders("role", [str(r) for r in LEAD_ROLES]),
         rating=_RATING if ratings else "CAST(NULL AS INTEGER)",
         rating_join=f"LEFT JOIN {RatingValue._meta.db_table} rv ON rv.id = f.rating_id" if ratings else "",
@@ -266,6 +277,7 @@ def add_up(rows):
         first,
         praised,
         rating,
+        outreach,
         n,
     ) in rows:
         f = figures[district_id]
@@ -280,6 +292,7 @@ def add_up(rows):
         f["key_items"] += n * bool(is_key)
         f["key_items_closed"] += n * bool(is_key and closed)
         f["disclosed"] += n * bool(replied and published)
+        f["outreach"] += n * bool(outreach)
         f[f"category_{category_id}" if category_id else "uncategorised"] += n
         if replied:
             f[f"outcome_{outcome}"] += n
@@ -546,6 +559,7 @@ def _report(
         "key_items": figures["key_items"],
         "key_items_closed": figures["key_items_closed"],
         "disclosed": figures["disclosed"],
+        "outreach": figures["outreach"],
         "disclosure_rate": num(rates["disclosure_rate"]),
         "disclosure_rate_change": prev_change("disclosure_rate"),
         "timeliness": timeliness,

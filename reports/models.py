@@ -2,8 +2,8 @@
 
 The yearly report groups a district-year's items by a tuple of per-item facts
 (`reports.annual.FACTS`: category, key item, registered, closed, replied, published, outcome,
-outcome at reply, praised, rating) and adds the groups up. The rollup keeps that grouping
-stored: `ItemFacts` holds every item's current tuple, `FactCount` how many items of a
+outcome at reply, praised, rating, handed in from residents' messages) and adds the groups up.
+The rollup keeps that grouping stored: `ItemFacts` holds every item's current tuple, `FactCount` how many items of a
 district, year, body and kind have each tuple, and `RolledUpYear` marks a district, year and
 body whose items are all in it. `reports.rollup` keeps them exact in the transaction that
 changes an item; a fact that is NULL in the report's query is stored as `NONE` (-1), so the
@@ -27,6 +27,7 @@ FACT_FIELDS = (
     "first_outcome",
     "praised",
     "rating",
+    "outreach",
 )
 
 
@@ -47,6 +48,7 @@ class Facts(models.Model):
     first_outcome = models.IntegerField()
     praised = models.SmallIntegerField()
     rating = models.IntegerField()  # the rating value's sort order
+    outreach = models.SmallIntegerField(default=0)  # handed in from residents' 码上约 messages
 
     class Meta:
         abstract = True

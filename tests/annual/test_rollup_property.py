@@ -2,7 +2,8 @@
 
 Random sequences of service calls by random actors (the workflow's own state machine,
 tests/workflow/test_state_machine.py, with its invariants), plus imports of past and live
-rows in the current and the previous year. After every step, for each year and body: the
+rows in the current and the previous year, and proposals handed in from residents' 码上约
+messages. After every step, for each year and body: the
 report the page shows (reports.rollup, which must have answered from the rollup) equals
 `reports.annual.annual_report` from the base tables in every figure, and the stored counts
 equal the items' facts grouped from scratch.
@@ -12,6 +13,7 @@ import contextlib
 import datetime as dt
 import itertools
 import os
+import uuid
 
 import pytest
 from hypothesis import strategies as st
@@ -25,6 +27,7 @@ from reports.models import FACT_FIELDS, FactCount, ItemFacts
 from tests.importing.sheets import HEADER_EN, csv_bytes, row
 from tests.workflow.test_state_machine import Workflow
 from workflow.models import Consultation, Reply
+from workflow.services import intake, outreach, submissions
 
 SCOPES = [(2026, "cppcc"), (2026, "npc"), (2025, "cppcc")]
 _numbers = itertools.count(1)
@@ -71,6 +74,20 @@ class RollupWorkflow(Workflow):
                 filename="rows.csv",
                 data=csv_bytes(HEADER_EN, [row(**cells)]),
             )
+
+    @rule(messages=st.integers(min_value=1, max_value=2), registered=st.booleans())
+    def hand_in_residents_messages(self, messages, registered):
+        """码上约: residents' messages turned into one proposal, handed in, recorded as an item, maybe registered."""
+        member, office = self.actors["member"], self.actors["office"]
+        district = District.objects.get(code="sm")
+        outreach.set_members_enabled(actor=office, now=self.now, district=district, enabled=True)
+        code = outreach.issue_code(actor=member, now=self.now, proposer=self.proposer)  # a fresh one: no rate limit
+        sent = [outreach.receive(now=self.now, code=code, text="居民留言", token=uuid.uuid4()) for _ in range(messages)]
+        draft = outreach.turn_into_suggestion(actor=member, now=self.now, messages=sent)
+        submissions.submit(actor=member, now=self.now, submission=draft)
+        item = submissions.register(actor=office, now=self.now, submission=draft, number=f"M{next(_numbers)}")
+        if registered:
+            intake.register_item(actor=office, now=self.now, item=item)
 
     @invariant()
     def no_sent_reply_without_consultation_or_waiver(self):

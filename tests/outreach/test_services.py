@@ -186,3 +186,33 @@ def test_a_login_without_a_deputy_has_no_code(district, deputy):
     stranger = UserFactory(username="stranger")
     with pytest.raises(NotFound):
         outreach.issue_code(actor=stranger, now=NOW, proposer=deputy)
+
+
+def test_the_office_enables_members_and_its_no_stops_their_codes(district, office, proposer, proposer_user, outsider):
+    with pytest.raises(NotAllowed):
+        outreach.set_members_enabled(actor=proposer_user, now=NOW, district=district, enabled=True)
+    with pytest.raises(NotAllowed):
+        outreach.set_members_enabled(actor=outsider, now=NOW, district=district, enabled=True)
+    outreach.set_members_enabled(actor=office, now=NOW, district=district, enabled=True)
+    code = outreach.issue_code(actor=proposer_user, now=NOW, proposer=proposer)
+    outreach.set_members_enabled(actor=office, now=NOW, district=district, enabled=False)
+    code.refresh_from_db()
+    assert not code.live and code.revoked_by == office
+
+
+def test_the_yearly_report_counts_the_suggestions_handed_in_from_messages(
+    district, deputy, deputy_user, office, send, calendar_kept
+):
+    from reports import annual, rollup
+
+    draft = outreach.turn_into_suggestion(actor=deputy_user, now=NOW, messages=[send("一"), send("二")])
+    submissions.submit(actor=deputy_user, now=NOW, submission=draft)
+    register_item(actor=office, now=NOW, item=submissions.register(actor=office, now=NOW, submission=draft, number="1"))
+    plain = submissions.create_draft(actor=deputy_user, now=NOW, lead=deputy, kind="suggestion", title="t", text="x")
+    submissions.submit(actor=deputy_user, now=NOW, submission=plain)
+    register_item(actor=office, now=NOW, item=submissions.register(actor=office, now=NOW, submission=plain, number="2"))
+    as_of = NOW.date() + dt.timedelta(days=1)
+    report = annual.annual_report(district=district, year=2026, body="npc", as_of=as_of)
+    shown, sources = rollup.annual_report(district=district, year=2026, body="npc", as_of=as_of)
+    assert (report["total"], report["outreach"]) == (2, 1)
+    assert shown == report and sources[district.pk, 2026] == "rollup"

@@ -10,7 +10,7 @@ import zxingcpp
 from django.test import Client
 from django.urls import reverse
 
-from outreach.models import Message
+from outreach.models import DistrictSetting, Message
 from submissions.models import Submission
 from workflow.services import outreach
 
@@ -243,3 +243,11 @@ def test_the_inbox_runs_a_constant_number_of_queries(client, deputy_user, send, 
         send(f"再{n}条")
     with django_assert_num_queries(7):
         client.get(INBOX)
+
+
+def test_the_office_chooses_whether_members_have_codes(client, district, office, proposer_user, other_district):
+    client = as_user(client, office)
+    assert client.post(reverse("outreach:members", args=[district.pk]), {"enabled": "on"}).status_code == 302
+    assert DistrictSetting.objects.get(district=district).members_enabled
+    assert client.post(reverse("outreach:members", args=[other_district.pk]), {"enabled": "on"}).status_code == 404
+    assert as_user(client, proposer_user).post(reverse("outreach:members", args=[district.pk])).status_code == 403

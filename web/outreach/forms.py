@@ -73,3 +73,7 @@ class SuggestForm(forms.Form):
 
 class ActForm(forms.Form):
     """An act with nothing to type (issue or revoke a code)."""
+
+
+class MembersForm(forms.Form):
+    enabled = forms.BooleanField(label=_("CPPCC members of the district have QR codes too"), required=False)

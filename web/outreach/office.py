@@ -8,16 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from districts.models import Proposer
-from workflow.access import acts_as_office
+from web.actions import perform
+from web.submit import one_time
+from workflow.access import acts_as_office, office_districts
 from workflow.outreach_selectors import counts as outreach_counts
 from workflow.outreach_selectors import office_messages
-from workflow.services.outreach import stage_for_resident
+from workflow.services.outreach import set_members_enabled, stage_for_resident
+
+from .forms import MembersForm
 
 PAGE_SIZE = 50
 
@@ -42,8 +47,30 @@ def counts(request):
     _require_office(request.user)
     year = _year(request)
     by_deputy, by_month, total = outreach_counts(request.user, year=year)
-    context = {"year": year, "by_deputy": by_deputy, "by_month": by_month, "total": total}
+    districts = office_districts(request.user).select_related("outreach_setting")
+    context = {"year": year, "by_deputy": by_deputy, "by_month": by_month, "total": total, "districts": districts}
     return render(request, "outreach/counts.html", context)
+
+
+@login_required
+@one_time
+def members(request, pk):
+    """POST: whether the district's CPPCC members have codes too (the district office's choice)."""
+    _require_office(request.user)
+    district = get_object_or_404(office_districts(request.user), pk=pk)
+    form = MembersForm(request.POST)
+    outcome = perform(
+        request,
+        form,
+        lambda data: set_members_enabled(
+            actor=request.user, now=timezone.now(), district=district, enabled=data["enabled"]
+        ),
+        then=reverse("outreach:counts"),
+        message=_("The choice for CPPCC members is saved."),
+    )
+    if outcome.response:
+        return outcome.response
+    raise Http404  # the form has one checkbox: nothing can be refused but the district
 
 
 @login_required

@@ -20,4 +20,5 @@ urlpatterns = [
     path("my/outreach/codes/<int:pk>/poster.pdf", deputy.poster, name="poster"),
     path("office/outreach/", office.counts, name="counts"),
     path("office/outreach/deputies/<int:pk>/", office.deputy_messages, name="office_messages"),
+    path("office/outreach/districts/<int:pk>/members/", office.members, name="members"),
 ]

@@ -25,6 +25,7 @@ from outreach.models import ANSWER_MAX, MESSAGE_MAX, Code, DistrictSetting, Mess
 from proposals.models import ORDINARY_KINDS, Item
 from submissions.models import Submission
 
+from ..access import is_office
 from ..errors import NotAllowed, NotFound, WorkflowError
 from ..selectors import proposer_ids
 from ..signals import resident_answered
@@ -140,6 +141,25 @@ def revoke_code(*, actor, now, proposer) -> Code:
             raise WorkflowError(_("There is no code in use to revoke."), code="no_code")
         _revoke(actor, now, code)
     return code
+
+
+@names_actor
+def set_members_enabled(*, actor, now, district, enabled) -> DistrictSetting:
+    """The district office decides whether its CPPCC members have codes too; their live codes stop when it says no."""
+    if not is_office(actor, district.pk):
+        raise NotAllowed(_("Only the district office may do this."))
+    with transaction.atomic():
+        setting, _created = DistrictSetting.objects.select_for_update().get_or_create(district=district)
+        setting.members_enabled = bool(enabled)
+        setting.save(update_fields=["members_enabled"])
+        record(action=Action.CHANGED, obj=district, change="outreach_members", enabled=setting.members_enabled)
+        if not setting.members_enabled:
+            live = Code.objects.filter(
+                proposer__district=district, proposer__body=Body.CPPCC, revoked_at__isnull=True
+            ).select_for_update()
+            for code in live:
+                _revoke(actor, now, code)
+    return setting
 
 
 # --- the resident ----------------------------------------------------------------------------
