@@ -1162,6 +1162,49 @@ TABLE = {
     "submissions:decline": row(K("invitation"),
         "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
         "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    # 码上约: the public form and the resident's page answer everyone (the code is the key); the deputy's inbox.
+    "outreach:write": row(K("outreach_code", "code"),
+        "200 200 200       | 200 200 200 | 200 200 200 | 200 200 200 | 200 200 200 | 200 200 200 | "
+        "200 200 200 | 200 200 200 | 200 200 200 | 200 200 200"),
+    "outreach:resident": row(K("outreach_private", "private_code"),
+        "200 200 200       | 200 200 200 | 200 200 200 | 200 200 200 | 200 200 200 | 200 200 200 | "
+        "200 200 200 | 200 200 200 | 200 200 200 | 200 200 200"),
+    "outreach:inbox": row(None,
+        "login             | 403         | 403         | 403         | 403         | 200         | "
+        "403         | 403         | 403         | 403"),
+    "outreach:message": row(K("outreach_message"),
+        "login login login | 404 404 404 | 404 404 404 | 404 404 404 | 404 404 404 | 200 404 404 | "
+        "404 404 404 | 404 404 404 | 404 404 404 | 404 404 404"),
+    "outreach:answer": row(K("outreach_message"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    "outreach:dismiss": row(K("outreach_message"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    "outreach:hide": row(K("outreach_message"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    "outreach:suggest": row(None,
+        "login             | 405         | 405         | 405         | 405         | 405         | "
+        "405         | 405         | 405         | 405"),
+    "outreach:issue": row(K("proposer"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    "outreach:revoke": row(K("proposer"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
+    "outreach:poster": row(K("proposer"),
+        "login login login | 403 403 403 | 403 403 403 | 403 403 403 | 403 403 403 | 200 404 404 | "
+        "403 403 403 | 403 403 403 | 403 403 403 | 403 403 403"),
+    "outreach:counts": row(None,
+        "login             | 200         | 403         | 403         | 403         | 403         | "
+        "200         | 403         | 403         | 403"),
+    "outreach:office_messages": row(K("proposer"),
+        "login login login | 200 200 404 | 403 403 403 | 403 403 403 | 403 403 403 | 403 403 403 | "
+        "200 200 200 | 403 403 403 | 403 403 403 | 403 403 403"),
+    "outreach:members": row(K("district"),
+        "login login login | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | 405 405 405 | "
+        "405 405 405 | 405 405 405 | 405 405 405 | 405 405 405"),
     "my:items": row(None,
         "login             | 403         | 403         | 403         | 403         | 200         | "
         "403         | 403         | 403         | 403"),

@@ -249,6 +249,7 @@ def build_world() -> World:
     kind("bundle", bundle.pk, uuid.uuid4(), uuid.uuid4())
     kind("district_code", district.code, district.code, other_district.code)
     kind("proposer", member.pk, peer.pk, far.pk)
+    _outreach(kind, objects, now, users, other_district, peer, far)
     years = {
         scope: Item.objects.get(pk=pk).year if pk != MISSING else 2026
         for scope, pk in objects["published_item"].items()
@@ -271,6 +272,24 @@ def build_world() -> World:
         token_ids=token_ids,
         objects=objects,
     )
+
+
+def _outreach(kind, objects, now, users, other_district, peer, far):
+    """码上约: the demo member's messages (the demo's), one to a peer in Minhang and one to a member in Jinshan."""
+    from outreach.models import Code, Message
+    from workflow.services import outreach
+
+    outreach.set_members_enabled(actor=users["city_admin"], now=now, district=other_district, enabled=True)
+    for lead, username in ((peer, "matrix_same_member"), (far, "matrix_other_member")):
+        code = outreach.issue_code(actor=User.objects.get(username=username), now=now, proposer=lead)
+        outreach.receive(now=now, code=code, text="路灯坏了", token=uuid.uuid4())
+    messages = {
+        scope: Message.objects.filter(proposer_id=objects["proposer"][scope]).order_by("pk").first() for scope in SCOPES
+    }
+    kind("outreach_message", *(messages[s].pk for s in SCOPES))
+    kind("outreach_private", *(messages[s].private_code for s in SCOPES))
+    kind("outreach_code", *(Code.objects.get(pk=messages[s].code_id).code for s in SCOPES))
+    kind("district", *(users["office"].memberships.get(role=Role.OFFICE).district_id,) * 2, other_district.pk)
 
 
 DEMO_LOGINS = {
