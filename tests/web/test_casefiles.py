@@ -77,11 +77,14 @@ def test_the_pdf_holds_the_same_in_chinese(client, office, item):
     assert "关于加强社区养老服务的建议" in text and "区经委" in text
 
 
-@pytest.mark.parametrize("who", ["handler", "head", "proposer_user", "outsider"])
-def test_only_the_districts_office_and_leaders_read_it(client, request, item, who):
+@pytest.mark.parametrize(
+    ("who", "status"), [("handler", 403), ("head", 403), ("proposer_user", 403), ("outsider", 404)]
+)
+def test_only_the_districts_office_and_leaders_read_it(client, request, item, who, status):
+    """Who sees the item (its unit, its proposer) is refused; another district is told it is not found."""
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("casefiles:item", args=[item.pk])).status_code == 404
-    assert client.get(reverse("casefiles:item_pdf", args=[item.pk])).status_code == 404
+    assert client.get(reverse("casefiles:item", args=[item.pk])).status_code == status
+    assert client.get(reverse("casefiles:item_pdf", args=[item.pk])).status_code == status
 
 
 def test_a_leader_reads_it_and_the_item_page_links_it(client, leader, item):

@@ -1,7 +1,7 @@
 """The case file (一案一册) in the browser: one item printable or as a PDF, and a list's bundle built by a worker.
 
-Only the district's office and leaders (and administrators) read case files (`casefiles.access`);
-for anyone else an item's case file is "not found", like an item they cannot see.
+Only the district's office and leaders (and administrators) read case files (`casefiles.access`):
+anyone else is refused (403) on an item they see, and told "not found" on one they cannot see.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from audit.log import Action, record
@@ -23,12 +23,18 @@ from web.items.filters import ItemFilter
 from web.submit import one_time
 from workflow.selectors import visible_items
 
+ONLY_READERS = gettext_lazy("Only the district office and leaders read case files.")
+
 
 def _case_file(request, pk):
+    """The item's case file; 403 on an item the reader sees but whose case file is not theirs (a unit's, a
+    proposer's own item), 404 on one outside the reader's scope, like every refusal (`web.refusals`)."""
     found = case_files(request.user, [pk])
-    if not found:
-        raise Http404(gettext("This item does not exist or is not yours to see."))
-    return found[0]
+    if found:
+        return found[0]
+    if visible_items(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(ONLY_READERS)
+    raise Http404(gettext("This item does not exist or is not yours to see."))
 
 
 @login_required
@@ -61,7 +67,7 @@ def bundle_new(request):
     With `ticked` (the list's button for its ticked rows), only the rows ticked (`items`) among them.
     """
     if not reads_case_files(request.user):
-        raise PermissionDenied(gettext("Only the district office and leaders read case files."))
+        raise PermissionDenied(ONLY_READERS)
     filters = ItemFilter(QueryDict(request.POST.get("query", "")), visible_items(request.user), request=request)
     if not filters.is_valid():
         return render(request, "400.html", {"detail": gettext("The list's filters are not valid.")}, status=400)

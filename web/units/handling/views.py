@@ -51,8 +51,13 @@ def my_assignments(user, item) -> list[Assignment]:
     return [a for a in assignments if unit_roles(user, a.unit_id)]
 
 
-def unit_act(view):
-    """GET shows the act's form, POST does it once; both only for a unit the item is assigned to.
+FORM_PAGE = ("GET", "HEAD", "POST")  # GET shows the act's form on its own page, POST does it
+POST_ONLY = ("POST",)  # a button on another page: a GET is 405 before anything is read or done
+READ_ONLY = ("GET", "HEAD")  # a page or a download of the units handling the item
+
+
+def unit_act(view, methods=FORM_PAGE):
+    """`view` for the units the item is assigned to, on the HTTP `methods` it is declared with; a POST acts once.
 
     `view(request, item, mine, **kwargs)` gets the user's assignments on the item (`my_assignments`)
     and the URL's other arguments.
@@ -60,7 +65,7 @@ def unit_act(view):
     post = one_time(view)
 
     @login_required
-    @require_http_methods(["GET", "HEAD", "POST"])
+    @require_http_methods(methods)
     @wraps(view)
     def wrapper(request, pk, **kwargs):
         item = get_item_for(request.user, pk, related=ITEM_RELATED)  # NotFound: the 404 page
@@ -333,10 +338,10 @@ def opinion(request, item, mine):
 
 
 # The district's opinion on a city item: approved by the unit head, then recorded as sent (`city`).
-city_approve = unit_act(city.approve)
-city_send_back = unit_act(city.send_back)
-city_record_sent = unit_act(city.record_sent)
-city_document = unit_act(city.document)
+city_approve = unit_act(city.approve, POST_ONLY)
+city_send_back = unit_act(city.send_back, POST_ONLY)
+city_record_sent = unit_act(city.record_sent, POST_ONLY)
+city_document = unit_act(city.document, READ_ONLY)
 
 
 # --- more time to reply ------------------------------------------------------------------------
