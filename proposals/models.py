@@ -255,6 +255,11 @@ class Item(models.Model):
             models.Index(fields=["district", "state"], name="item_state_idx"),
             # The lists' default order within a district and year: next due first, none last.
             models.Index(fields=["district", "year", "next_due_on", "id"], name="item_next_due_idx"),
+            # The same over all years (the list's default when the reader has no item this year): a page
+            # walks the index and stops after its rows, instead of sorting the district's items.
+            models.Index(fields=["district", "next_due_on", "id"], name="item_district_due_idx"),
+            # The list's year, session and category choices: distinct from the index alone (no row visited).
+            models.Index(fields=["district", "year", "session", "category"], name="item_facets_idx"),
             # The office's dashboard counts a district and year's items by stage, overdue and key items from
             # this index alone (an index-only scan: no visit of the rows, whatever their number).
             models.Index(

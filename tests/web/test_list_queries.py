@@ -46,7 +46,7 @@ def purpose(sql):
     if re.match(r'SELECT "districts_user"', sql):
         assert "workflow_notification" in sql and "districts_membership" in sql, sql
         return "user, bell and roles"
-    if re.match(r'SELECT DISTINCT "proposals_item"."year"', sql):
+    if re.match(r'SELECT f\.year, f\.session_id, .* FROM \(SELECT DISTINCT "proposals_item"\."year"', sql):
         return "years"
     if re.match(r'SELECT "proposals_item"', sql) and "COUNT(" in sql and re.search("JSONB_AGG|JSON_GROUP_ARRAY", sql):
         return "page, counted, with lead proposers and units"
