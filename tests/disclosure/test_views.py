@@ -175,6 +175,19 @@ def test_other_roles_are_refused(client, requested, request, who):
     assert client.post(decide_url(requested), {"decision": "grant"}).status_code == 403
 
 
+@pytest.mark.parametrize(("who", "status"), [("leader", 403), ("other_handler", 404)])
+def test_a_request_is_refused_by_role_where_its_item_is_seen_and_not_found_elsewhere(
+    client, requested, request, who, status
+):
+    """The rule of every refusal: the district's leader sees the item (403); another unit does not (404)."""
+    english(client, request.getfixturevalue(who))
+
+    assert client.get(decide_url(requested)).status_code == status
+    assert client.post(decide_url(requested), {"decision": "grant"}).status_code == status
+    requested.refresh_from_db()
+    assert requested.state == "pending"
+
+
 def test_anonymous_office_pages_ask_to_log_in(requested):
     assert BrowserClient().get(reverse("disclosure:queue"))["Location"].startswith("/login/")
     assert BrowserClient().get(decide_url(requested))["Location"].startswith("/login/")
