@@ -580,5 +580,6 @@ def _previous_year(year, as_of, figures, rates, num):
         "key_items": figures["key_items"],
         "key_items_closed": figures["key_items_closed"],
         "disclosed": figures["disclosed"],
+        "outreach": figures["outreach"],
         **{name: num(value) for name, value in rates.items()},
     }

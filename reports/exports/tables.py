@@ -115,6 +115,7 @@ def summary_rows(report: dict) -> list[tuple[str, str, object, object, object]]:
         count("key_items_closed"),
         count("disclosed"),
         rate("disclosure_rate"),
+        count("outreach"),
     ]
 
 
@@ -134,6 +135,7 @@ def figure_labels() -> dict[str, str]:
         "key_items_closed": _("Key items closed"),
         "disclosed": _("Replies published"),
         "disclosure_rate": _("Disclosure rate"),
+        "outreach": _("Items handed in from residents' QR-code messages"),
     }
 
 
