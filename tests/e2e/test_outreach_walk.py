@@ -4,8 +4,8 @@ Residents (no login, 390x844) open the deputy's link and leave three messages, o
 consent. The deputy, on her phone, answers one and turns the two others into one suggestion, which
 she hands in. The first resident's private link shows the answer; the second's shows the
 suggestion's stage, which moves once the office records and registers it (the services, as the
-office's own screens are walked in test_proposers_submissions). Screenshots at 1366x768 and 390x844
-go to /tmp/shots/outreach-*.png (SHOTS to move them).
+office's own screens are walked in test_proposers_submissions); the office then reads the counts.
+Screenshots at 1366x768 and 390x844 go to /tmp/shots/outreach-*.png (SHOTS to move them).
 """
 
 import pytest
@@ -17,7 +17,7 @@ from workflow.services import outreach, submissions
 from workflow.services.intake import register_item
 
 from ..factories import MembershipFactory, ProposerFactory, UserFactory
-from .screens import SIZES, log_in, shooter
+from .screens import SIZES, as_another, log_in, shooter
 
 # serialized_rollback puts the seeded schemes and holidays back after each test's flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -111,3 +111,14 @@ def test_residents_write_the_deputy_answers_and_proposes_and_the_residents_read_
     phone.goto(private[2])
     assert phone.inner_text(".outreach-stage") == after  # both messages feed the one suggestion
     resident.close()
+
+    # The office's counts, and the deputy's messages with the resident's phone.
+    context, desk = as_another(browser, server, "office")
+    desk.goto(f"{server.url}/office/outreach/")
+    cells = desk.locator(f"[data-deputy='{deputy.pk}'] td").all_inner_texts()
+    assert cells == ["3", "1", "2", "0"]  # received, answered, turned into suggestions, waiting
+    shoot(desk, "counts")
+    desk.goto(f"{server.url}/office/outreach/deputies/{deputy.pk}/")
+    assert "13800138000" in desk.inner_text("main")
+    shoot(desk, "office-messages")
+    context.close()
