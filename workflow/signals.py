@@ -21,7 +21,8 @@ invited = Signal()
 
 # Sent by `workflow.services.outreach.answer` inside its transaction when a deputy answers a
 # resident's 码上约 message left with a phone number and consent to be contacted, with `phone`
-# (the resident's number), `district_id` and `path` (the site path of the resident's private
-# page): the notifications app texts the resident on commit. Primitives only, so that the
-# receiver needs nothing of the outreach models.
+# (the resident's number), `district_id`, `path` (the site path of the resident's private
+# page) and `answered_at` (the answer's moment: a retry of the same answer texts nothing more,
+# a later answer texts again): the notifications app texts the resident on commit, a mobile
+# number only. Primitives only, so that the receiver needs nothing of the outreach models.
 resident_answered = Signal()
