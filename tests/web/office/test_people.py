@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from districts.models import HandlingUnit, Membership, Role, User
@@ -12,13 +11,6 @@ from workflow.models import Assignment
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Qiang-mima-2026!"
-
-
-@pytest.fixture
-def as_office(client, office):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English msgids
-    client.force_login(office)
-    return client
 
 
 def test_the_units_page_shows_each_units_people_and_what_is_missing(as_office, district, unit, leader, handler, head):

@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,13 +16,6 @@ from workflow.services import staffing
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Qiang-mima-2026!"
-
-
-@pytest.fixture
-def as_office(client, office):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English msgids
-    client.force_login(office)
-    return client
 
 
 def _give(client, proposer, **changes):
