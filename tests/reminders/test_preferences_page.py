@@ -221,3 +221,17 @@ def test_the_page_runs_the_same_queries_with_one_or_many_notifications(client, h
         client.get(URL)
     traveller.stop()
     assert len(one) == 3
+
+
+def test_a_site_without_an_sms_gateway_offers_no_sms_and_keeps_the_stored_choice(english, handler, settings):
+    settings.SMS_BACKEND = ""
+    NotificationPreference.objects.create(user=handler, email=True, sms=True)
+    english.force_login(handler)
+    html = english.get(URL).content.decode()
+    assert "disabled" in checkbox(html, "sms") and "checked" not in checkbox(html, "sms")
+    assert "This site sends no SMS: no gateway is configured." in html
+    refused = english.post(URL, {"email": "on", "sms": "on", "language": ""})
+    assert refused.status_code == 400
+    assert "SMS cannot be turned on: this site sends no SMS." in refused.content.decode()
+    english.post(URL, {"email": "on", "language": ""})
+    assert NotificationPreference.objects.filter(user=handler, email=True, sms=True).exists()  # kept for a gateway

@@ -11,10 +11,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.backends import sms_configured
+
 MISSING_ADDRESS = {
     "email": gettext_lazy("Email cannot be turned on: you have no email address on record."),
     "sms": gettext_lazy("SMS cannot be turned on: you have no mobile number on record."),
 }
+SMS_OFF = gettext_lazy("SMS cannot be turned on: this site sends no SMS.")
 
 
 class NotificationSettingsForm(forms.Form):
@@ -32,11 +35,12 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, data=None, *, user, preference):
         """`preference` is the user's row, or an unsaved default one (every channel on) when they have none."""
         self.addresses = {"email": user.email, "sms": user.phone}
+        self.sms_offered = sms_configured()  # a site without an SMS gateway offers no SMS at all
         super().__init__(
             data,
             initial={
                 "email": bool(user.email) and preference.email,
-                "sms": bool(user.phone) and preference.sms,
+                "sms": bool(user.phone) and preference.sms and self.sms_offered,
                 "language": user.language,
             },
         )
@@ -48,12 +52,16 @@ class NotificationSettingsForm(forms.Form):
         for name, address in self.addresses.items():
             if not address:
                 self.fields[name].widget.attrs.update({"disabled": True, "aria-describedby": f"{name}-missing"})
+        if not self.sms_offered:
+            self.fields["sms"].widget.attrs.update({"disabled": True, "aria-describedby": "sms-off"})
 
     def clean(self):
         cleaned = super().clean()
         for name, message in MISSING_ADDRESS.items():
             if cleaned.get(name) and not self.addresses[name]:
                 self.add_error(name, message)
+        if cleaned.get("sms") and not self.sms_offered:
+            self.add_error("sms", SMS_OFF)
         return cleaned
 
     def changes(self):
@@ -63,4 +71,6 @@ class NotificationSettingsForm(forms.Form):
         address later the user gets what they last chose (or, never having chosen, every channel).
         """
         channels = {name: self.cleaned_data[name] for name, address in self.addresses.items() if address}
+        if not self.sms_offered:
+            channels.pop("sms", None)
         return channels, self.cleaned_data["language"]

@@ -29,7 +29,8 @@ class WriteForm(forms.Form):
         help_text=_("Seen only by the deputy and the district office."),
     )
     may_contact = forms.BooleanField(
-        label=_("The deputy may contact me, and I am told of the answer by text message"), required=False
+        label=_("The deputy may contact me; with a mobile number I am also told of the answer by text message"),
+        required=False,
     )
     token = forms.UUIDField(
         widget=forms.HiddenInput,
