@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.utils import translation
 
 from audit.models import AuditEntry
 from districts.models import Body
@@ -17,6 +18,13 @@ from workflow.signals import resident_answered
 
 from ..factories import MembershipFactory, ProposerFactory, UserFactory
 from .conftest import NOW
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """What the resident reads is asserted in its English msgids (the site's default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_code_is_ten_unambiguous_characters_and_a_new_one_revokes_the_old(deputy, deputy_user, code):
