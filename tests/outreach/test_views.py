@@ -7,7 +7,9 @@ import pypdfium2
 import pytest
 import time_machine
 import zxingcpp
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outreach.models import DistrictSetting, Message
@@ -243,6 +245,23 @@ def test_the_inbox_runs_a_constant_number_of_queries(client, deputy_user, send, 
         send(f"再{n}条")
     with django_assert_num_queries(7):
         client.get(INBOX)
+
+
+def test_the_offices_pages_cost_the_same_for_few_or_many_messages(client, office, deputy_user, deputy, send):
+    def counted(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client = as_user(client, office)
+    messages_url = reverse("outreach:office_messages", args=[deputy.pk])
+    outreach.turn_into_suggestion(actor=deputy_user, now=NOW, messages=[send("一")])
+    few = counted(COUNTS), counted(messages_url)
+    for n in range(12):
+        answered = send(f"第{n}条")
+        if n % 3 == 0:
+            outreach.answer(actor=deputy_user, now=NOW, message=answered, text="好")
+    assert (counted(COUNTS), counted(messages_url)) == few
 
 
 def test_the_office_chooses_whether_members_have_codes(client, district, office, proposer_user, other_district):
