@@ -241,13 +241,31 @@ def accepted(assigned, handler, co_handler):
     return Assignment.objects.get(pk=lead.pk), Assignment.objects.get(pk=co.pk)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def calendar_kept(monkeypatch):
     """The working-day calendar stays in memory for the whole test: no re-check against the table.
 
     A running site re-reads it every minute (`deadlines.calendar.RECHECK_SECONDS`); a test counting
-    queries around a slow step (57 items received on a loaded machine) would count that re-read.
+    queries would count that re-read whenever its minute happened to end between two requests
+    (the API's item list once counted 5 and then 7). A test that saves or deletes a holiday or a
+    calendar year leaves the index dropped, so the next test reads the table without its rows.
     """
+    from django.db.models.signals import post_delete, post_save
+
     from deadlines import calendar
+    from deadlines.models import CalendarYear, Holiday
 
     monkeypatch.setattr(calendar, "RECHECK_SECONDS", float("inf"))
+    changed = []
+
+    def note(**kwargs):
+        changed.append(True)
+
+    hooks = [(signal, model) for signal in (post_save, post_delete) for model in (Holiday, CalendarYear)]
+    for signal, model in hooks:
+        signal.connect(note, sender=model, weak=False, dispatch_uid="calendar_kept")
+    yield
+    for signal, model in hooks:
+        signal.disconnect(sender=model, dispatch_uid="calendar_kept")
+    if changed:
+        calendar.invalidate()

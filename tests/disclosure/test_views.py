@@ -257,7 +257,7 @@ def _requests(office, proposer, unit, handler, head, leader, count, start):
 
 
 def test_the_queue_runs_the_same_queries_at_two_sizes(
-    client, office, district, unit, handler, head, leader, django_assert_max_num_queries, calendar_kept
+    client, office, district, unit, handler, head, leader, django_assert_max_num_queries
 ):
     proposer = ProposerFactory(district=district, name="王代表")
     english(client, office)

@@ -143,7 +143,7 @@ def test_hiding_spam_keeps_the_message_with_who_when_and_why(deputy_user, send):
     assert refused.value.code == "message_state"
 
 
-def test_two_messages_become_one_draft_whose_stage_the_residents_read(deputy, deputy_user, office, send, calendar_kept):
+def test_two_messages_become_one_draft_whose_stage_the_residents_read(deputy, deputy_user, office, send):
     first = send("公交站没有遮雨棚", neighbourhood="莘庄镇")
     second = send("公交站台太窄")
     draft = outreach.turn_into_suggestion(actor=deputy_user, now=NOW, messages=[second, first])
@@ -209,7 +209,7 @@ def test_the_office_enables_members_and_its_no_stops_their_codes(district, offic
 
 
 def test_the_yearly_report_counts_the_suggestions_handed_in_from_messages(
-    district, deputy, deputy_user, office, send, calendar_kept
+    district, deputy, deputy_user, office, send
 ):
     from reports import annual, rollup
 

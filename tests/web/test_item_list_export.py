@@ -20,7 +20,7 @@ from tests.workflow.conftest import NOW
 from tests.workflow.flow import receive
 from web.items import export, listing
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_kept")]
+pytestmark = pytest.mark.django_db
 LATER = NOW + dt.timedelta(days=20)  # the acceptances (5 working days) of the assigned items are overdue by then
 
 

@@ -27,7 +27,7 @@ from web.notifications import views as notification_views
 from workflow.services import assignment as assign
 from workflow.services import intake
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_kept")]
+pytestmark = pytest.mark.django_db
 
 LATER = NOW + dt.timedelta(days=20)  # every acceptance (5 working days) is overdue by then
 MAX_QUERIES = 6

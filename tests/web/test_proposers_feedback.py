@@ -30,7 +30,7 @@ from workflow.services.opinions import waive_opinion
 
 from ..conftest import NOW
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_kept")]
+pytestmark = pytest.mark.django_db
 
 
 def url(item):

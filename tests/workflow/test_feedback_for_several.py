@@ -22,7 +22,7 @@ from .conftest import NOW, category
 from .flow import consult, receive
 from .flow import reply as send
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_kept")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

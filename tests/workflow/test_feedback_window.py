@@ -21,7 +21,7 @@ from .conftest import NOW, attachment, category
 from .flow import consult
 from .flow import reply as send
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_kept")]
+pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
 
