@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
-from workflow.services.disclosure import MOBILE
+from districts.phones import MOBILE
 
 
 class NotificationKind(models.TextChoices):

@@ -8,16 +8,11 @@ no SMS.
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
-
-from workflow.services.disclosure import MOBILE
 
 from . import delivery
 from .backends import sms_configured
@@ -42,20 +37,6 @@ class Notice:
     def __post_init__(self):
         if (self.recipient_id is None) == (not self.phone):
             raise ValueError("A notice goes to a user or to a phone number, exactly one of them.")
-
-
-def mobile_number(raw) -> str:
-    """`raw` as the 11 digits of a mainland mobile number: spaces, hyphens and a +86 prefix dropped.
-
-    Anything else is refused, naming the number.
-    """
-    digits = re.sub(r"[\s-]", "", raw or "")
-    digits = re.sub(r"^(\+|00)?86(?=\d{11}$)", "", digits)
-    if not MOBILE.fullmatch(digits):
-        raise ValidationError(
-            _("%(phone)s is not an 11-digit mainland mobile number.") % {"phone": raw}, code="phone_invalid"
-        )
-    return digits
 
 
 def channels_by_user(user_ids):

@@ -14,12 +14,13 @@ are in the site's language (`LANGUAGE_CODE`): a resident has no account, a distr
 import logging
 from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from districts.phones import mobile_digits
+
 from .models import NotificationKind
-from .recording import Notice, mobile_number, record
+from .recording import Notice, record
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,8 @@ def schedule_resident_answer(sender=None, *, phone, path, answered_at, **kwargs)
     """Receiver of `workflow.signals.resident_answered`: text the resident once the answer commits."""
     if not path.startswith("/"):
         raise ValueError(f"The resident's page must be a site path, not {path!r}.")
-    try:
-        phone = mobile_number(phone)
-    except ValidationError:
+    phone = mobile_digits(phone)
+    if phone is None:
         logger.info("The answer at %s is not texted: the resident's number is not a mobile number.", path)
         return
     transaction.on_commit(partial(notify_resident, phone=phone, path=path, answered_at=answered_at))

@@ -30,8 +30,9 @@ def decide(request, actor, *, grant=True, reason=""):
     return disclosure.decide_disclosure(actor=actor, now=LATER, request=request, grant=grant, reason=reason)
 
 
-def test_a_request_reaches_the_office_and_the_timeline_keeps_no_personal_data(replied):
-    request = ask(replied, contact=" 138-0013 8000 ")
+@pytest.mark.parametrize("typed", [" 138-0013 8000 ", "+86 138 0013 8000"])
+def test_a_request_reaches_the_office_and_the_timeline_keeps_no_personal_data(replied, typed):
+    request = ask(replied, contact=typed)
 
     assert (request.state, request.channel, request.contact) == ("pending", "sms", "13800138000")
     event = Event.objects.get(item=replied, action="disclosure.requested")

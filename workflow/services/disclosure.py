@@ -7,14 +7,13 @@ requester's email or phone on commit, by the notifications app: nothing is publi
 it with a reason. Each step is on the item's timeline without the requester's name or contact.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.context import names_actor
+from districts.phones import mobile_digits
 from proposals.models import Attachment, Item
 
 from ..errors import Conflict, WorkflowError, item_not_found
@@ -22,8 +21,6 @@ from ..events import record_event
 from ..models import DisclosureRequest, Reply
 from . import permissions
 from .locking import lock_item, reread
-
-MOBILE = re.compile(r"1[3-9]\d{9}")  # a mainland mobile number, as typed without +86 or spaces
 
 
 def requestable_replies(item):
@@ -62,7 +59,7 @@ def requestable_item(pk) -> Item:
 def contact_channel(contact) -> str:
     """How the answer goes to `contact`: by email or by SMS; anything else is refused, naming the field."""
     contact = contact.strip()
-    if MOBILE.fullmatch(re.sub(r"[\s-]", "", contact)):
+    if mobile_digits(contact):
         return DisclosureRequest.Channel.SMS
     try:
         validate_email(contact)
@@ -92,7 +89,7 @@ def request_disclosure(*, now, item, name, contact, reason) -> DisclosureRequest
     reason = _required(reason, "reason", _("Say why you ask for this reply."))
     channel = contact_channel(contact)
     if channel == DisclosureRequest.Channel.SMS:
-        contact = re.sub(r"[\s-]", "", contact)
+        contact = mobile_digits(contact)
     with transaction.atomic():
         item = lock_item(item.pk)
         item = requestable_item(item.pk)

@@ -21,6 +21,7 @@ from audit.context import names_actor
 from audit.log import Action, record
 from deadlines.rules import local_date
 from districts.models import Body, Proposer
+from districts.phones import is_phone
 from outreach.models import ANSWER_MAX, MESSAGE_MAX, Code, DistrictSetting, Message
 from proposals.models import ORDINARY_KINDS, Item
 from submissions.models import Submission
@@ -37,7 +38,6 @@ CODE_LENGTH = 10
 PER_CODE = 20  # messages one code takes within PERIOD
 PERIOD = dt.timedelta(hours=1)
 NEIGHBOURHOOD_MAX = 100
-PHONE_CHARS = set("0123456789+- ")
 TITLE_CHARS = 40  # of the first message, as the draft's title
 
 
@@ -175,7 +175,7 @@ def code_for_link(text) -> Code:
 
 def _clean_phone(phone):
     phone = phone.strip()
-    if phone and (not set(phone) <= PHONE_CHARS or not 5 <= sum(c.isdigit() for c in phone) <= 15):
+    if phone and not is_phone(phone):
         raise WorkflowError(_("Enter a phone number in digits, or leave it empty."), code="phone", field="phone")
     return phone
 
