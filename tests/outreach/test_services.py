@@ -208,9 +208,7 @@ def test_the_office_enables_members_and_its_no_stops_their_codes(district, offic
     assert not code.live and code.revoked_by == office
 
 
-def test_the_yearly_report_counts_the_suggestions_handed_in_from_messages(
-    district, deputy, deputy_user, office, send
-):
+def test_the_yearly_report_counts_the_suggestions_handed_in_from_messages(district, deputy, deputy_user, office, send):
     from reports import annual, rollup
 
     draft = outreach.turn_into_suggestion(actor=deputy_user, now=NOW, messages=[send("一"), send("二")])

@@ -113,9 +113,7 @@ def test_the_search_finds_an_item_by_two_characters_of_its_title_or_of_its_reply
         assert "关于缓解停车难的建议" not in client.get(url, {"q": word}).content.decode(), word
 
 
-def test_list_pages_run_at_most_six_queries_at_any_size(
-    client, make_reply, district, django_assert_max_num_queries
-):
+def test_list_pages_run_at_most_six_queries_at_any_size(client, make_reply, district, django_assert_max_num_queries):
     urls = [
         reverse("portal:home"),
         reverse("portal:search") + "?q=建议",
