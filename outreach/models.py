@@ -78,15 +78,6 @@ class Code(models.Model):
         return self.revoked_at is None
 
 
-class MessageQuerySet(models.QuerySet):
-    def waiting(self):
-        return self.filter(state=Message.State.WAITING)
-
-    def shown(self):
-        """Every message but those hidden as spam: what the inbox lists by default."""
-        return self.exclude(state=Message.State.HIDDEN)
-
-
 class Message(models.Model):
     """A resident's message to a deputy, and what became of it."""
 
@@ -126,8 +117,6 @@ class Message(models.Model):
         related_name="outreach_messages",
         verbose_name=_("suggestion"),
     )
-
-    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -236,14 +236,14 @@ def test_the_inbox_runs_a_constant_number_of_queries(client, deputy_user, send, 
         send(f"第{n}条")
     client = as_user(client, deputy_user)
     client.get(INBOX)
-    # session, user with roles (the auth backend), the deputies, the live codes, the count of the page,
-    # the page of messages with their deputies and drafts, the waiting count, the savepoint pair of the
-    # session's save is not there (read only): 7
-    with django_assert_num_queries(7):
+    # session, user with roles (the auth backend), the deputies with whether each may have a code,
+    # the tab's and the waiting counts together, the live codes, the page of messages with their
+    # deputies and drafts: 6
+    with django_assert_num_queries(6):
         client.get(INBOX)
     for n in range(10):
         send(f"再{n}条")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(INBOX)
 
 

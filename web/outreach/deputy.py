@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,17 +30,20 @@ from .forms import ActForm, AnswerForm, ReasonForm, SuggestForm
 from .poster import poster_pdf
 
 PAGE_SIZE = 30
+# The messages each tab lists; "all" is every message but those hidden as spam.
 SHOWN = {
-    "waiting": lambda messages: messages.waiting(),
-    "all": lambda messages: messages.shown(),
-    "hidden": lambda messages: messages.filter(state=Message.State.HIDDEN),
+    "waiting": Q(state=Message.State.WAITING),
+    "all": ~Q(state=Message.State.HIDDEN),
+    "hidden": Q(state=Message.State.HIDDEN),
 }
 
 
 def _deputies(user):
     """The deputies and members `user` acts for; 403 for a login that acts for none."""
     found = list(
-        Proposer.objects.filter(pk__in=selectors.proposer_ids(user)).select_related("district").order_by("kind", "name")
+        outreach.with_code_allowed(Proposer.objects.filter(pk__in=selectors.proposer_ids(user)))
+        .select_related("district")
+        .order_by("kind", "name")
     )
     if not found:
         raise PermissionDenied(
@@ -65,15 +69,18 @@ def _inbox_page(request, *, suggest_form=None, code_form=None, status=200):
     deputies = _deputies(user)
     show = request.GET.get("show") if request.GET.get("show") in SHOWN else "waiting"
     mine = own_messages(user)
-    listed = SHOWN[show](mine).select_related("proposer", "submission").order_by("-received_at", "-pk")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = mine.filter(SHOWN[show]).select_related("proposer", "submission").order_by("-received_at", "-pk")
+    counts = mine.aggregate(listed=Count("pk", filter=SHOWN[show]), waiting=Count("pk", filter=SHOWN["waiting"]))
+    paginator = Paginator(listed, PAGE_SIZE)
+    paginator.count = counts["listed"]  # counted above with the waiting ones, in one query
+    page = paginator.get_page(request.GET.get("page"))
     live = {c.proposer_id: c for c in Code.objects.filter(proposer__in=deputies, revoked_at__isnull=True)}
     codes = [
         {
             "deputy": d,
             "code": live.get(d.pk),
             "link": link_of(live[d.pk]) if d.pk in live else "",
-            "may": outreach.may_have_code(d),
+            "may": d.may_have_code,
         }
         for d in deputies
     ]
@@ -81,7 +88,7 @@ def _inbox_page(request, *, suggest_form=None, code_form=None, status=200):
         "page": page,
         "messages_listed": list(page),
         "show": show,
-        "waiting": mine.waiting().count(),
+        "waiting": counts["waiting"],
         "codes": codes,
         "suggest_form": suggest_form or SuggestForm(messages=mine),
         "code_form": code_form or ActForm(),

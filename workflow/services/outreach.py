@@ -13,6 +13,7 @@ import datetime as dt
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,13 +63,13 @@ def normal_code(text) -> str:
 # --- who -------------------------------------------------------------------------------------
 
 
-def may_have_code(proposer) -> bool:
-    """Deputies always; CPPCC members where their district enables it; never a group."""
-    if proposer.kind != Proposer.Kind.PERSON or not proposer.is_active:
-        return False
-    if proposer.body == Body.NPC:
-        return True
-    return DistrictSetting.objects.filter(district_id=proposer.district_id, members_enabled=True).exists()
+def with_code_allowed(proposers):
+    """`proposers` each annotated `may_have_code`, in the same query: deputies always, CPPCC members
+    where their district enables it, never a group or an inactive proposer."""
+    enabled = DistrictSetting.objects.filter(district_id=OuterRef("district_id"), members_enabled=True)
+    allowed = Q(kind=Proposer.Kind.PERSON, is_active=True) & (Q(body=Body.NPC) | Exists(enabled))
+    return proposers.annotate(may_have_code=ExpressionWrapper(allowed, output_field=BooleanField()))
+
 
 
 def _require_for(actor, proposer):
@@ -113,7 +114,8 @@ def _revoke(actor, now, code):
 def issue_code(*, actor, now, proposer) -> Code:
     """A new code for `proposer`: the live one, if any, is revoked and says so to whoever scans it."""
     _require_for(actor, proposer)
-    if not may_have_code(proposer):
+    allowed = with_code_allowed(Proposer.objects.filter(pk=proposer.pk)).values_list("may_have_code", flat=True)
+    if not allowed.get():
         raise NotAllowed(_("Only deputies, and CPPCC members where the district enables it, have a QR code."))
     with transaction.atomic():
         Proposer.objects.select_for_update().filter(pk=proposer.pk).first()  # two issues at once: one after the other
