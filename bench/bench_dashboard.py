@@ -12,7 +12,9 @@ proposals over 16 districts × 5 years, one lead unit each), copied from those o
 The imported items owe nothing, so each database then gets open work with set-based SQL: every
 item followed up (5%) owes a follow-up report, every 50th item of 2025 is back in handling and
 owes its reply, every 500th has an extension request pending; about half of the due dates are
-past (overdue), and the items' stored next due date is set from them. Then VACUUM ANALYZE.
+past (overdue). The stored list facts of the measured district's open items (next due date, what
+each waits for and on whom) are then stored as the services would (`store_list_facts`), and the
+other districts' next due dates set from their obligations. Then VACUUM ANALYZE.
 
 One child process per database (Django set up for it, DEBUG off) logs in an office clerk of
 bench00 and answers "run" with the time of one GET /office/?year=2025&body=cppcc (the test client,
@@ -96,6 +98,20 @@ def _setup():
     return bench_annual_report
 
 
+def store_facts():
+    """Store the list facts of the measured district's open items, as the services would have.
+
+    OPEN_WORK writes the rows directly (items handled again, obligations owed): what those items
+    wait for, on whom, and their next due date are stored from them (`workflow.progress`), so the
+    dashboard's figures read what they would read in production.
+    """
+    from proposals.models import Item
+    from workflow.progress import HANDLING_STATES, store_list_facts
+
+    open_items = Item.objects.filter(district__code=DISTRICT, state__in=HANDLING_STATES)
+    store_list_facts(list(open_items.values_list("pk", flat=True)))
+
+
 def prepare(n_items):
     """Build (or reuse) the items, add the open work once, VACUUM ANALYZE; print what the district holds."""
     bench_annual_report = _setup()
@@ -110,6 +126,7 @@ def prepare(n_items):
         if not c.fetchone()[0]:
             with transaction.atomic():
                 c.execute(OPEN_WORK, {"year": YEAR, "marker": MARKER})
+                store_facts()
             bench_annual_report.vacuum()
     district = District.objects.get(code=DISTRICT)
     user, _ = User.objects.get_or_create(username=USERNAME)

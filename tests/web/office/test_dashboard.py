@@ -51,7 +51,8 @@ def co_handler(district, co_unit):
 def _assigned(office, proposer, number, *, leads, co=(), title="提案", now=NOW, **fields):
     item = receive(office, proposer, now=now, number=number, title=title, **fields)
     intake.register_item(actor=office, now=now, item=item)
-    return item, assign.assign_units(actor=office, now=now, item=item, lead_units=leads, co_units=co)
+    split = len(leads) > 1  # several lead units reply separately (分办)
+    return item, assign.assign_units(actor=office, now=now, item=item, lead_units=leads, co_units=co, split=split)
 
 
 @pytest.fixture
@@ -180,6 +181,42 @@ def test_each_count_lists_exactly_its_items(client, year, office, label, expecte
     count, link = by_label(get(client, office, "?body=cppcc"), label)
     assert count == len(expected)
     assert list_numbers(client, link) == expected
+
+
+def _draft_submitted(assignment, handler, now=NOW):
+    draft = replies.draft_reply(
+        actor=handler, now=now, assignment=assignment, text="答复", category=category("cppcc", "A"), signer="主任"
+    )
+    return replies.submit_reply(actor=handler, now=now, reply=draft)
+
+
+def test_the_offices_work_is_counted_when_the_item_shows_an_earlier_step(
+    client, year, office, proposer, unit, other_unit, handler, head, other_handler
+):
+    """The counts find the office's work through what each item waits for first (`may_show_first`).
+
+    0011 has two lead units: 经委's reply awaits the office while 科委's awaits its head, so the item
+    shows the head's approval first; 0012's 科委 returned its assignment while 经委 has not accepted,
+    so it shows the acceptance first. Both still count as the office's work, and list as such.
+    """
+    item, (first, second) = _assigned(office, proposer, "0011", leads=[unit, other_unit])
+    for assignment, who in ((first, handler), (second, other_handler)):
+        assign.accept_assignment(actor=who, now=NOW, assignment=assignment)
+        consult(assignment, who, NOW)
+    replies.approve_reply(actor=head, now=NOW, reply=_draft_submitted(first, handler))
+    _draft_submitted(second, other_handler)
+    returned, (_waiting, back) = _assigned(office, proposer, "0012", leads=[unit, other_unit])
+    assign.return_assignment(actor=other_handler, now=NOW + HOUR, assignment=back, reason="不属于本单位职责")
+    item.refresh_from_db()
+    returned.refresh_from_db()
+    assert (item.office_waits_for, returned.office_waits_for) == ("head_approval", "acceptance")
+    response = get(client, office, "?body=cppcc")
+    for label, expected in [
+        ("Replies waiting for the office's review", ["0006", "0011"]),
+        ("Returned assignments awaiting reassignment", ["0005", "0012"]),
+    ]:
+        count, link = by_label(response, label)
+        assert (count, list_numbers(client, link)) == (len(expected), expected)
 
 
 def test_the_key_items_show_their_leader_with_links(client, year, office):
@@ -358,6 +395,22 @@ def test_a_bigger_year_costs_no_more_queries(client, year, office, proposer, uni
     for n in range(5):
         _assigned(office, proposer, f"Y{n:03d}", leads=[unit], co=[UnitFactory(district=unit.district)])
     assert len(_queries(client, office, "?body=cppcc")) == small
+
+
+def test_more_work_at_the_office_and_overdue_costs_no_more_queries(client, year, office, proposer, unit, handler, head):
+    """Replies awaiting the office's review and overdue obligations are counted in the same queries, however many."""
+    before = _queries(client, office, "?body=cppcc")
+    for n in range(4):
+        _item, (lead,) = _assigned(office, proposer, f"Z{n:03d}", leads=[unit])
+        assign.accept_assignment(actor=handler, now=NOW, assignment=lead)
+        consult(lead, handler, NOW)
+        replies.approve_reply(actor=head, now=NOW, reply=_draft_submitted(lead, handler))
+        _assigned(office, proposer, f"W{n:03d}", leads=[unit])  # its acceptance overdue
+    after = _queries(client, office, "?body=cppcc")
+    assert len(before) == len(after) == DASHBOARD_QUERIES
+    response = get(client, office, "?body=cppcc")
+    assert by_label(response, "Replies waiting for the office's review")[0] == 5
+    assert by_label(response, "Acceptance")[0] == 2 + 4
 
 
 def test_counts_are_links_with_words(client, year, office):

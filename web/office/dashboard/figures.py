@@ -3,27 +3,37 @@
 Every count is one of the item list's filters counted (`web.items.filters`: the stages, overdue,
 key items, `OVERDUE_KINDS`, `overdue_at_unit`, `AWAITS_OFFICE`, `feedback_window_ending`), so the
 list a count links to shows exactly that many items. Each query starts from what is small or
-indexed: the district and year's items (`item_report_idx`), the overdue ones through their stored
-next due date (`item_next_due_idx`: an item with an overdue obligation has `next_due_on` before
-today), pending extensions and replies at the office through their own indexes.
+indexed, through the facts the workflow stores on each item (`workflow.progress`): the district
+and year's items (`item_stage_idx`), the overdue ones through their stored next due date (an item
+with an overdue obligation has `next_due_on` before today), the office's work through what each
+item waits for first (`may_show_first`, `item_waits_idx`), pending extensions through their own
+index. The condition itself is then checked on those few items only, so a count means exactly
+what its list filter means; overdue days are never stored (the due date is).
 
 Counting `*` or the state rather than ids lets PostgreSQL count from `item_stage_idx` alone (district, year, body,
 state, with round, key, next due date and leader included): an index-only scan, no row visited.
 
 The queries (`dashboard_figures`):
   1. the items of the district and year by body: counts by stage, overdue, key items;
-  2. the overdue items of the body by kind of obligation and by unit owing it (UNION ALL);
+  2. the overdue items of the body by kind of obligation and by unit owing it (one pass, UNION ALL);
   3. the body's key items by supervising leader;
   4. one row of single counts: the office's work (replies to review, returned assignments,
      extensions to decide), feedback windows ending, and the district's first and last year.
+
+What still grows with the year's open work: each overdue item's obligations are looked up (their
+kind and unit are not stored on the item), and each item in flight at the office's steps is
+checked for the office's work.
 """
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
-from districts.models import Body, District
+from districts.models import Body, District, HandlingUnit
 from proposals.models import Item
 from web.items.filters import (
     AWAITS_OFFICE,
@@ -33,6 +43,8 @@ from web.items.filters import (
     overdue_obligations,
 )
 from web.items.labels import STAGES
+from workflow.models import Reply
+from workflow.progress import HANDLING_STATES, waits
 
 # The stage annotation's values (`selectors.annotate_progress`): the state, a re-handling round apart.
 REHANDLING = Q(state=Item.State.HANDLING, round__gt=1)
@@ -88,37 +100,42 @@ def _overdue_rows(items, today):
     return overdue_obligations(today).filter(item__in=items.filter(next_due_on__lt=today).values("pk"))
 
 
+# Query 2 in one pass over the overdue obligations: the rows are found once (a CTE read twice is
+# materialized), then counted by kind and by unit; the unit's name is joined to the counts, not to
+# each obligation. Grouped sets are written in SQL: the ORM has no CTE (SQLite runs it too).
+OVERDUE_WORK = """
+WITH overdue AS ({rows})
+SELECT 'kind' AS by_what, grp AS kind, NULL AS unit, '' AS name, 0 AS sort, COUNT(DISTINCT owed_on) AS n
+FROM overdue GROUP BY grp
+UNION ALL
+SELECT 'unit', NULL, u.id, u.name, u.sort_order, counted.n
+FROM (SELECT owed_by, COUNT(DISTINCT owed_on) AS n FROM overdue WHERE owed_by IS NOT NULL GROUP BY owed_by) AS counted
+JOIN {units} u ON u.id = counted.owed_by
+"""
+
+
 def overdue_work(items, today):
-    """Query 2: overdue items by kind of obligation and by unit, the two groupings in one UNION ALL.
+    """Query 2: overdue items by kind of obligation and by unit, both counted from one pass (a UNION ALL).
 
     Returns (by kind: [(group, label, overdue items)] in the order of `OVERDUE_KIND_CHOICES`, zeros
     kept; by unit: [(unit id, name, overdue items)] of the units owing overdue work, most first).
+    Each overdue item (its stored next due date before today: `item_stage_idx`) has its obligations
+    looked up once, through the obligations' item index.
     """
     group = Case(
         *(When(kind__in=kinds, then=Value(name)) for name, kinds in OVERDUE_KINDS.items()),
         output_field=CharField(),
     )
-    columns = ("by", "key", "name", "sort")
-    kinds = (
-        _overdue_rows(items, today)
-        .order_by()
-        .annotate(by=Value("kind"), key=group, name=Value(""), sort=Value(0))
-        .values(*columns)
-        .annotate(n=Count("item", distinct=True))
-    )
-    units = (
-        _overdue_rows(items, today)
-        .filter(unit__isnull=False)
-        .order_by()
-        .annotate(by=Value("unit"), key=Cast("unit_id", CharField()), name=F("unit__name"), sort=F("unit__sort_order"))
-        .values(*columns)
-        .annotate(n=Count("item", distinct=True))
-    )
-    rows = list(kinds.union(units, all=True))
-    counts = {row["key"]: row["n"] for row in rows if row["by"] == "kind"}
+    rows = _overdue_rows(items, today).order_by().annotate(owed_on=F("item_id"), owed_by=F("unit_id"), grp=group)
+    sql, params = rows.values("owed_on", "owed_by", "grp").query.sql_with_params()
+    query = OVERDUE_WORK.format(rows=sql, units=connection.ops.quote_name(HandlingUnit._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    counts = {kind: n for by_what, kind, _unit, _name, _sort, n in found if by_what == "kind"}
     by_kind = [(name, label, counts.get(name, 0)) for name, label in OVERDUE_KIND_CHOICES]
-    owing = sorted((r for r in rows if r["by"] == "unit"), key=lambda r: (-r["n"], r["sort"], r["name"]))
-    return by_kind, [(int(r["key"]), r["name"], r["n"]) for r in owing]
+    owing = sorted((r for r in found if r[0] == "unit"), key=lambda r: (-r[5], r[4], r[3]))
+    return by_kind, [(unit, name, n) for _by, _kind, unit, name, _sort, n in owing]
 
 
 def key_items_by_leader(items, today):
@@ -146,10 +163,42 @@ def key_items_by_leader(items, today):
     return sorted(leaders, key=lambda r: (r["id"] is None, r["name"] or ""))
 
 
+def may_show_first(code) -> Q:
+    """A filter on Item, implied by `code`'s condition of `waits` for a handled item: its stored facts.
+
+    `waits` stores the first of its conditions that holds (as the office reads it: every reply
+    visible). So an item meeting `code`'s condition shows `code`, or the code of a condition before
+    it; of those, the ones that are only a state other than handled (received, registered,
+    replied) cannot hold. The stored (waiting on, waits for) pairs are in `item_waits_idx`: the
+    office's few items in flight are found there, and only they are checked for `code`'s condition
+    itself, instead of every handled item of the year.
+    """
+    shown = []
+    for condition, waits_for, waiting_on in waits(Reply.objects.all()):
+        state_only = [c for c in condition.children if isinstance(c, tuple) and c[0] == "state"]
+        if condition.children != state_only or state_only[0][1] in HANDLING_STATES:
+            shown.append(Q(office_waiting_on=str(waiting_on), office_waits_for=waits_for))
+        if waits_for == code:
+            return reduce(operator.or_, shown)
+    raise ValueError(code)
+
+
+# The stored facts that each of the office's counts implies (`may_show_first`); None: not from them.
+OFFICE_WORK_SHOWS = {"office_review": "office_review", "reassignment": "reassignment", "extension": None}
+
+
+def office_work(items, name):
+    """The items awaiting the office's `name` work (`AWAITS_OFFICE`), found through their stored facts."""
+    shown = OFFICE_WORK_SHOWS[name]
+    if shown is not None:
+        items = items.filter(may_show_first(shown))
+    return items.filter(AWAITS_OFFICE[name]())
+
+
 def single_counts(district, items, today):
     """Query 4: one row of counts: the office's work, feedback windows ending, the district's years."""
     years = Item.objects.filter(district=OuterRef("pk")).order_by()
-    counts = {name: _count(items.filter(condition())) for name, condition in AWAITS_OFFICE.items()}
+    counts = {name: _count(office_work(items, name)) for name in AWAITS_OFFICE}
     return (
         District.objects.filter(pk=district.pk)
         .values()
