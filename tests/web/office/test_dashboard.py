@@ -193,7 +193,7 @@ def _draft_submitted(assignment, handler, now=NOW):
 def test_the_offices_work_is_counted_when_the_item_shows_an_earlier_step(
     client, year, office, proposer, unit, other_unit, handler, head, other_handler
 ):
-    """The counts find the office's work through what each item waits for first (`may_show_first`).
+    """The counts find the office's work through what each item waits for first (`shown_first`).
 
     0011 has two lead units: 经委's reply awaits the office while 科委's awaits its head, so the item
     shows the head's approval first; 0012's 科委 returned its assignment while 经委 has not accepted,

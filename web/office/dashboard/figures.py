@@ -6,7 +6,7 @@ list a count links to shows exactly that many items. Each query starts from what
 indexed, through the facts the workflow stores on each item (`workflow.progress`): the district
 and year's items (`item_stage_idx`), the overdue ones through their stored next due date (an item
 with an overdue obligation has `next_due_on` before today), the office's work through what each
-item waits for first (`may_show_first`, `item_waits_idx`), pending extensions through their own
+item waits for first (`shown_first`, `item_waits_idx`), pending extensions through their own
 index. The condition itself is then checked on those few items only, so a count means exactly
 what its list filter means; overdue days are never stored (the due date is).
 
@@ -163,15 +163,15 @@ def key_items_by_leader(items, today):
     return sorted(leaders, key=lambda r: (r["id"] is None, r["name"] or ""))
 
 
-def may_show_first(code) -> Q:
-    """A filter on Item, implied by `code`'s condition of `waits` for a handled item: its stored facts.
+def shown_first(code) -> list[Q]:
+    """Filters on Item for the stored facts an item meeting `code`'s condition of `waits` may show: `code` last.
 
     `waits` stores the first of its conditions that holds (as the office reads it: every reply
     visible). So an item meeting `code`'s condition shows `code`, or the code of a condition before
     it; of those, the ones that are only a state other than handled (received, registered,
-    replied) cannot hold. The stored (waiting on, waits for) pairs are in `item_waits_idx`: the
-    office's few items in flight are found there, and only they are checked for `code`'s condition
-    itself, instead of every handled item of the year.
+    replied) cannot hold for the office's work. The stored (waiting on, waits for) pairs are in
+    `item_waits_idx`: the office's items in flight are found there, and only those showing an
+    earlier code are checked for `code`'s condition itself, instead of every handled item of the year.
     """
     shown = []
     for condition, waits_for, waiting_on in waits(Reply.objects.all()):
@@ -179,20 +179,32 @@ def may_show_first(code) -> Q:
         if condition.children != state_only or state_only[0][1] in HANDLING_STATES:
             shown.append(Q(office_waiting_on=str(waiting_on), office_waits_for=waits_for))
         if waits_for == code:
-            return reduce(operator.or_, shown)
+            return shown
     raise ValueError(code)
 
 
-# The stored facts that each of the office's counts implies (`may_show_first`); None: not from them.
-OFFICE_WORK_SHOWS = {"office_review": "office_review", "reassignment": "reassignment", "extension": None}
+# Per count of the office's work (`AWAITS_OFFICE`): the code of `waits` it is, and what else its
+# condition implies of the stored facts (a reply of the current round in the approval chain is in
+# `replies_in_approval`); None: not from the stored facts (an extension request is not in `waits`).
+OFFICE_WORK_SHOWS = {
+    "office_review": ("office_review", ~Q(replies_in_approval={})),
+    "reassignment": ("reassignment", Q()),
+    "extension": None,
+}
 
 
 def office_work(items, name):
-    """The items awaiting the office's `name` work (`AWAITS_OFFICE`), found through their stored facts."""
-    shown = OFFICE_WORK_SHOWS[name]
-    if shown is not None:
-        items = items.filter(may_show_first(shown))
-    return items.filter(AWAITS_OFFICE[name]())
+    """The items awaiting the office's `name` work (`AWAITS_OFFICE`), found through their stored facts.
+
+    An item showing the work's own code meets its condition (the stored facts are the first match
+    of `waits`); one showing an earlier code is checked for the condition.
+    """
+    condition = AWAITS_OFFICE[name]()
+    if OFFICE_WORK_SHOWS[name] is None:
+        return items.filter(condition)
+    code, implied = OFFICE_WORK_SHOWS[name]
+    *earlier, shows = shown_first(code)
+    return items.filter(shows | (reduce(operator.or_, earlier) & implied & condition))
 
 
 def single_counts(district, items, today):
