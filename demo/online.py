@@ -8,7 +8,6 @@ through the services; a second seed run adds nothing.
 """
 
 import datetime as dt
-import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,7 +64,6 @@ def _outreach(office, member, now):
             neighbourhood=place,
             phone=phone,
             may_contact=bool(phone),
-            token=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-outreach-{n}"),
         )
         for n, (text, place, phone) in enumerate(RESIDENTS)
     ]

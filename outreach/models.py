@@ -99,7 +99,6 @@ class Message(models.Model):
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     may_contact = models.BooleanField(_("may be contacted"), default=False)
     private_code = models.CharField(_("private code"), max_length=16, unique=True)
-    submit_token = models.UUIDField(_("form token"), unique=True)  # a second submit of the same form adds nothing
     received_at = models.DateTimeField(_("received at"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.WAITING)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

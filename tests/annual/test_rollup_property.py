@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import itertools
 import os
-import uuid
 
 import pytest
 from hypothesis import strategies as st
@@ -82,7 +81,7 @@ class RollupWorkflow(Workflow):
         district = District.objects.get(code="sm")
         outreach.set_members_enabled(actor=office, now=self.now, district=district, enabled=True)
         code = outreach.issue_code(actor=member, now=self.now, proposer=self.proposer)  # a fresh one: no rate limit
-        sent = [outreach.receive(now=self.now, code=code, text="居民留言", token=uuid.uuid4()) for _ in range(messages)]
+        sent = [outreach.receive(now=self.now, code=code, text="居民留言") for _ in range(messages)]
         draft = outreach.turn_into_suggestion(actor=member, now=self.now, messages=sent)
         submissions.submit(actor=member, now=self.now, submission=draft)
         item = submissions.register(actor=office, now=self.now, submission=draft, number=f"M{next(_numbers)}")

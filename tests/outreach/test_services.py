@@ -1,7 +1,6 @@
 """码上约's rules (workflow.services.outreach): codes, residents' messages, and the deputy's acts."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import translation
@@ -66,13 +65,6 @@ def test_the_twenty_first_message_of_a_code_within_the_hour_is_refused(send):
     assert send("一小时后", now=NOW + dt.timedelta(hours=1, minutes=1)).pk  # the first has left the hour
 
 
-def test_the_same_form_sent_twice_leaves_one_message(code):
-    token = uuid.uuid4()
-    first = outreach.receive(now=NOW, code=code, text="路灯", token=token)
-    again = outreach.receive(now=NOW, code=code, text="路灯", token=token)
-    assert first.pk == again.pk and Message.objects.count() == 1
-
-
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
@@ -85,7 +77,7 @@ def test_the_same_form_sent_twice_leaves_one_message(code):
 )
 def test_a_message_is_bounded_and_checked(code, fields, field):
     with pytest.raises(WorkflowError) as refused:
-        outreach.receive(now=NOW, code=code, token=uuid.uuid4(), **fields)
+        outreach.receive(now=NOW, code=code, **fields)
     assert refused.value.field == field
 
 

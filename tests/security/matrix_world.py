@@ -282,7 +282,7 @@ def _outreach(kind, objects, now, users, other_district, peer, far):
     outreach.set_members_enabled(actor=users["city_admin"], now=now, district=other_district, enabled=True)
     for lead, username in ((peer, "matrix_same_member"), (far, "matrix_other_member")):
         code = outreach.issue_code(actor=User.objects.get(username=username), now=now, proposer=lead)
-        outreach.receive(now=now, code=code, text="路灯坏了", token=uuid.uuid4())
+        outreach.receive(now=now, code=code, text="路灯坏了")
     messages = {
         scope: Message.objects.filter(proposer_id=objects["proposer"][scope]).order_by("pk").first() for scope in SCOPES
     }

@@ -4,12 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import ANSWER_MAX, MESSAGE_MAX
-from web.submit import FIELD
 from workflow.services.outreach import NEIGHBOURHOOD_MAX
 
 
 class WriteForm(forms.Form):
-    """The resident's message: no login, so the one-time token is the message's own (`Message.submit_token`)."""
+    """The resident's message (no login: the one-time token is a user-less one, `web.submit.one_time`)."""
 
     text = forms.CharField(
         label=_("Your message"),
@@ -32,16 +31,6 @@ class WriteForm(forms.Form):
         label=_("The deputy may contact me; with a mobile number I am also told of the answer by text message"),
         required=False,
     )
-    token = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={"required": _("This form is incomplete. Reload the page and send it again.")},
-    )
-
-    def __init__(self, data=None, **kwargs):
-        if data is not None:  # the token comes as `{% submit_token %}` names it
-            data = data.copy()
-            data["token"] = data.get(FIELD, "")
-        super().__init__(data, **kwargs)
 
 
 class AnswerForm(forms.Form):

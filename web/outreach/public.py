@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from web.actions import perform
 from web.limits import too_often
+from web.submit import one_time
 from workflow.services import outreach
 
 from .forms import WriteForm
@@ -36,6 +37,11 @@ def write(request, code):
         return render(request, "outreach/revoked.html", {"code": found}, status=410)
     if request.method != "POST":
         return _write_page(request, found, WriteForm())
+    return _send(request, found)
+
+
+@one_time  # a second submit of the same form is sent to the first message's page
+def _send(request, found):
     form = WriteForm(request.POST)
     if too_often(request, group="outreach.write", rate=RATE):
         form.is_valid()
@@ -51,7 +57,6 @@ def write(request, code):
             neighbourhood=data["neighbourhood"],
             phone=data["phone"],
             may_contact=data["may_contact"],
-            token=data["token"],
         ),
         then=lambda message: reverse("outreach:resident", args=[message.private_code]),
         message=_("Your message was sent. Keep this page's link or its code to read the answer."),

@@ -71,7 +71,6 @@ def with_code_allowed(proposers):
     return proposers.annotate(may_have_code=ExpressionWrapper(allowed, output_field=BooleanField()))
 
 
-
 def _require_for(actor, proposer):
     if proposer.pk not in proposer_ids(actor):
         raise NotFound(_("This deputy does not exist or is not yours."))
@@ -182,8 +181,8 @@ def _clean_phone(phone):
     return phone
 
 
-def receive(*, now, code, text, neighbourhood="", phone="", may_contact=False, token) -> Message:
-    """A resident's message through `code`; the same form sent twice (`token`) gives the first message back."""
+def receive(*, now, code, text, neighbourhood="", phone="", may_contact=False) -> Message:
+    """A resident's message through `code` (the form's one-time token keeps a second submit from adding one)."""
     text = text.strip()
     neighbourhood = neighbourhood.strip()
     if not text:
@@ -205,9 +204,6 @@ def receive(*, now, code, text, neighbourhood="", phone="", may_contact=False, t
         )
     with transaction.atomic():
         code = Code.objects.select_for_update().select_related("proposer").get(pk=code.pk)  # orders the count below
-        sent = Message.objects.filter(submit_token=token).first()
-        if sent is not None:
-            return sent
         if not code.live:
             raise WorkflowError(_("This code is no longer in use: it takes no message."), code="code_revoked")
         if Message.objects.filter(code=code, received_at__gt=now - PERIOD).count() >= PER_CODE:
@@ -224,7 +220,6 @@ def receive(*, now, code, text, neighbourhood="", phone="", may_contact=False, t
                         phone=phone,
                         may_contact=bool(may_contact and phone),
                         private_code=new_code(),
-                        submit_token=token,
                         received_at=now,
                     )
             except IntegrityError:  # a private code drawn twice: draw again
