@@ -58,6 +58,20 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_features_known(django_db_setup, django_db_blocker):
+    """Ask the database what it supports before any test counts queries.
+
+    SQLite answers `supports_json_field` with a query (in a savepoint) the first time a connection
+    is asked: a test counting around that first time saw three queries more than the same request later.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for each in connections.all():
+            _known = each.features.supports_json_field
+
+
 def pytest_collection_modifyitems(items):
     """Transactional tests restore the database by serialized rollback, all of them.
 
