@@ -19,7 +19,7 @@ from deadlines.rules import derive, local_date, make_rule, remind_time
 from proposals.models import Item
 from workflow.errors import WorkflowError
 from workflow.events import record_event
-from workflow.models import Obligation
+from workflow.models import Assignment, Obligation
 
 # Items locked at a time by a recomputation.
 RECOMPUTE_CHUNK = 1000
@@ -99,6 +99,16 @@ def store_next_due(item_ids) -> None:
     `workflow.progress.store_list_facts`.)
     """
     Item.objects.filter(pk__in=item_ids).update(next_due_on=earliest_open_due())
+    copy_next_due(item_ids)
+
+
+def copy_next_due(item_ids) -> None:
+    """Copy each item's stored next due date onto its assignments (`Assignment.item_next_due_on`).
+
+    A unit's list walks its assignments in that order (`workflow.selectors.listed_items`).
+    """
+    stored = Item.objects.filter(pk=OuterRef("item_id")).values("next_due_on")[:1]
+    Assignment.objects.filter(item_id__in=item_ids).update(item_next_due_on=Subquery(stored, output_field=DateField()))
 
 
 def _open_for(*, item, assignment=None, kinds=None, round=None):

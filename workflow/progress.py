@@ -7,6 +7,8 @@ sort and filter on them, so they are stored on the item (`proposals.models.LIST_
 obligations' own functions for the next due date (a holiday-table change moves due dates only,
 never what an item waits for). A page then reads columns, not a subquery per row, and maps them
 for its reader with `as_read` (what a reader who may not see a reply in its approval chain is told).
+Each assignment keeps a copy of its item's next due date (`Assignment.item_next_due_on`), stored
+with them (`obligations.copy_next_due`): a unit's list walks its own assignments in due order.
 `derive_list_facts` computes the same facts from scratch, for the property test.
 """
 
@@ -23,7 +25,7 @@ from proposals.models import LIST_FACTS, Item
 
 from .access import REPLY_HOLDERS
 from .models import Assignment, Obligation, Reply
-from .obligations import earliest_open_due
+from .obligations import copy_next_due, earliest_open_due
 
 HANDLING_STATES = (Item.State.HANDLING, Item.State.FOLLOWING_UP)
 _HANDLING = Q(state__in=HANDLING_STATES)
@@ -150,8 +152,9 @@ def _chunks(item_ids):
 def store_list_facts(item_ids) -> None:
     """Write each item's list facts (`LIST_FACTS`) onto it, derived from its rows now.
 
-    Called in the transaction that changed them: two queries per thousand items (the replies in
-    approval, then one UPDATE whose subqueries evaluate `waits` for those items only).
+    Called in the transaction that changed them: three queries per thousand items (the replies in
+    approval, one UPDATE whose subqueries evaluate `waits` for those items only, then the copy of
+    the next due date onto their assignments).
     """
     for chunk in _chunks(item_ids):
         steps = _replies_in_approval(chunk)
@@ -166,6 +169,7 @@ def store_list_facts(item_ids) -> None:
             else empty
         )
         Item.objects.filter(pk__in=chunk).update(**_expressions(), replies_in_approval=approvals)
+        copy_next_due(chunk)
 
 
 def derive_list_facts(item_ids) -> dict[int, dict]:
@@ -175,15 +179,31 @@ def derive_list_facts(item_ids) -> dict[int, dict]:
         names = {f"derived_{name}": expression for name, expression in _expressions().items()}
         rows = Item.objects.filter(pk__in=chunk).annotate(**names).values("pk", *names)
         steps = _replies_in_approval(chunk)
+        assignments = _assignments(chunk)
         for row in rows:
             facts = {name.removeprefix("derived_"): row[name] for name in names}
             facts["replies_in_approval"] = steps.get(row["pk"], {})
+            # Each of its assignments keeps the item's next due date (a unit's list sorts on it).
+            facts["assignments_next_due_on"] = {pk: facts["next_due_on"] for pk, _due in assignments.get(row["pk"], ())}
             derived[row["pk"]] = facts
     return derived
 
 
+def _assignments(item_ids) -> dict[int, list]:
+    """Per item, its assignments' (id, stored copy of the item's next due date)."""
+    found = {}
+    rows = Assignment.objects.filter(item_id__in=item_ids).values_list("item_id", "pk", "item_next_due_on")
+    for item_id, pk, due in rows.order_by():
+        found.setdefault(item_id, []).append((pk, due))
+    return found
+
+
 def stored_list_facts(item_ids) -> dict[int, dict]:
-    return {row.pop("pk"): row for row in Item.objects.filter(pk__in=item_ids).values("pk", *LIST_FACTS)}
+    stored = {row.pop("pk"): row for row in Item.objects.filter(pk__in=item_ids).values("pk", *LIST_FACTS)}
+    assignments = _assignments(list(stored))
+    for pk, facts in stored.items():
+        facts["assignments_next_due_on"] = dict(assignments.get(pk, ()))
+    return stored
 
 
 def as_read(*, everything=False, district_ids=(), unit_ids=()):

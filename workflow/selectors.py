@@ -7,7 +7,8 @@ their files, only those sent); a proposer sees their own items and those theirs 
 into, with sent replies only; the public sees published replies only.
 """
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from districts.models import UNIT_ROLES, District, Proposer, Role
@@ -126,6 +127,37 @@ def annotate_progress(items, *, today, user):
 def visible_items(user, *, today=None):
     """The items `user` may see, each annotated with where it stands and when it is due."""
     return annotate_progress(_scoped(user), today=today or timezone.localdate(), user=user)
+
+
+def one_unit(user):
+    """The unit whose assigned items are all `user` sees (its handlers and head, no other role), else None."""
+    if not user.is_authenticated or is_admin(user):
+        return None
+    memberships = active_memberships(user)
+    units = {m.unit_id for m in memberships}
+    if len(units) == 1 and all(m.role in UNIT_ROLES for m in memberships):
+        return units.pop()
+    return None
+
+
+def listed_items(user, *, today=None):
+    """`visible_items` as the item list reads them: for a reader of one unit, from the unit's assignments.
+
+    The unit's items are joined through its held assignments (one each: `assignment_unit_once_per_item`),
+    and the list's due date (`earliest_due_on`, `is_overdue`) is the copy each assignment keeps of
+    its item's (`Assignment.item_next_due_on`, kept with the list facts): so the first page walks
+    `assignment_unit_due_idx` in the list's order and stops after its rows, and the count is
+    index-only (that index, then the items' primary key), as the office's page walks
+    `item_district_due_idx`. Same rows, same facts (tests/workflow/test_item_list.py).
+    """
+    unit = one_unit(user)
+    if unit is None:
+        return visible_items(user, today=today)
+    today = today or timezone.localdate()
+    held = Item.objects.filter(assignments__unit_id=unit, assignments__state__in=Assignment.HELD_STATES)
+    due = F("assignments__item_next_due_on")
+    overdue = Case(When(LessThan(due, today), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return annotate_progress(held, today=today, user=user).annotate(earliest_due_on=due, is_overdue=overdue)
 
 
 def get_item_for(user, pk, *, today=None, related=()) -> Item:

@@ -7,12 +7,14 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.models import Role
 from tests.factories import CategoryFactory, ItemFactory, MembershipFactory, ProposerFactory, UnitFactory, UserFactory
 from web.items.listing import PAGE_SIZE
+from workflow.selectors import visible_items
 from workflow.services import assignment as assign
 from workflow.services import intake, replies
 
@@ -351,6 +353,28 @@ def test_the_default_order_puts_overdue_first_then_the_next_due_date(client, wor
     assert '<span class="tag items-overdue">overdue by 3 working days</span>' in page_text
     assert page_text.count("items-row-overdue") == 1
     assert re.search(r"3 items\s*·\s*<span[^>]*>1 overdue</span>", page_text)
+
+
+def test_a_units_list_walks_its_assignments_in_due_order_with_the_items_dates(
+    client, district, office, handler, unit, other_unit, _clock
+):
+    """A handler's list comes from its unit's assignments and sorts on the copy of the due date each
+    keeps (`Assignment.item_next_due_on`): the same rows, order, count and overdue as the items' own dates."""
+    units = {"lead": {"lead_units": [unit]}, "co": {"lead_units": [other_unit], "co_units": [unit]}}
+    for n, (role, returned) in enumerate([("lead", False), ("co", False), ("lead", True), ("lead", False)]):
+        item = receive(office, ProposerFactory(district=district), now=NOW, number=f"U{n}", title=f"提案{n}")
+        intake.register_item(actor=office, now=NOW, item=item)
+        (first, *_rest) = assign.assign_units(actor=office, now=NOW + n * 24 * HOUR, item=item, **units[role])
+        if returned:
+            assign.return_assignment(actor=handler, now=NOW + 30 * HOUR, assignment=first, reason="不属于本单位")
+    _clock.move_to(LATER)
+    response = get(client, handler, "?year=")
+    mine = visible_items(handler).order_by(F("next_due_on").asc(nulls_last=True), "pk")
+    assert numbers(response) == [item.number for item in mine] == ["U0", "U1", "U3"]
+    rows = {item.number: item for item, *_labels in response.context["rows"]}
+    assert [rows[item.number].earliest_due_on for item in mine] == [item.next_due_on for item in mine]
+    assert response.context["page"].paginator.count == 3
+    assert response.context["overdue"] == sum(item.next_due_on < LATER.date() for item in mine) > 0
 
 
 def test_the_list_sorts_by_number_or_by_last_change(client, world, office):

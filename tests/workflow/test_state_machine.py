@@ -387,9 +387,9 @@ class Workflow(RuleBasedStateMachine):
 
     @invariant()
     def every_items_stored_list_facts_equal_the_facts_derived_from_scratch(self):
-        """What the lists read (next due date, what it waits for and on whom, which reply sits at which
-        approval step), stored by the services and the calendar's recomputation, equals `progress.waits`
-        and the open obligations evaluated now."""
+        """What the lists read (next due date, also as each assignment keeps it for its unit's list, what
+        it waits for and on whom, which reply sits at which approval step), stored by the services and
+        the calendar's recomputation, equals `progress.waits` and the open obligations evaluated now."""
         ids = list(Item.objects.values_list("pk", flat=True))
         stored, derived = stored_list_facts(ids), derive_list_facts(ids)
         for pk in ids:

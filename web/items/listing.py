@@ -30,7 +30,7 @@ from districts.selectors import json_list
 from proposals.models import ItemProposer
 from workflow.access import acts_as_office
 from workflow.models import Assignment
-from workflow.selectors import visible_events, visible_items
+from workflow.selectors import listed_items, visible_events
 
 from .filters import ItemFilter
 from .labels import STAGE_LABELS, WAITING_ON, WAITS_FOR
@@ -52,7 +52,7 @@ def list_rows(user):
     # The last event the user may read: another unit's reply drafting does not show as a change.
     last_change = visible_events(user).filter(item=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
     return (
-        visible_items(user)
+        listed_items(user)
         .select_related("category")
         .annotate(
             last_change_at=Subquery(last_change), lead_proposer_rows=lead_proposer_rows(), lead_unit_rows=lead_units

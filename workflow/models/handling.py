@@ -71,6 +71,9 @@ class Assignment(models.Model):
     # Not returned: the unit holds it (`Assignment.objects.active()`), and as a lead (`active_leads()`).
     ACTIVE = ~Q(state=State.RETURNED)
     ACTIVE_LEAD = ACTIVE & Q(role__in=LEAD_ROLES)
+    # ACTIVE as the states it holds: a join's filter (a negated one would be a subquery) and the
+    # condition of `assignment_unit_due_idx`.
+    HELD_STATES = (State.PENDING, State.ACCEPTED, State.DONE)
 
     item = models.ForeignKey("proposals.Item", models.PROTECT, related_name="assignments", verbose_name=_("item"))
     unit = models.ForeignKey(HandlingUnit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))
@@ -89,7 +92,11 @@ class Assignment(models.Model):
         related_name="replaced_by",
         verbose_name=_("reassigned from"),
     )
-    history = HistoricalRecords()
+    # The item's next due date (`Item.next_due_on`), copied so that a unit's list walks its own
+    # assignments in due order (`assignment_unit_due_idx`); kept with the item's list facts
+    # (`workflow.progress.store_list_facts`, `obligations.store_next_due`).
+    item_next_due_on = models.DateField(_("item's next due on"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["item_next_due_on"])
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -112,7 +119,16 @@ class Assignment(models.Model):
                 name="assignment_accepted_after_assigned",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "state"], name="assignment_unit_state_idx")]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="assignment_unit_state_idx"),
+            # A unit's list (`workflow.selectors.listed_items`): its held assignments in the order of
+            # the items' next due dates, the item id last, as the list sorts; counted from this index alone.
+            models.Index(
+                fields=["unit", "item_next_due_on", "item"],
+                condition=Q(state__in=["pending", "accepted", "done"]),
+                name="assignment_unit_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.item.number} → {self.unit} ({self.get_role_display()})"
@@ -217,9 +233,7 @@ class CoUnitOpinion(models.Model):
                 condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent") & Q(sent_at__isnull=True),
                 name="co_opinion_sent_when_sent",
             ),
-            models.CheckConstraint(
-                condition=Q(waived=False) | Q(state="sent"), name="co_opinion_waiver_is_final"
-            ),
+            models.CheckConstraint(condition=Q(waived=False) | Q(state="sent"), name="co_opinion_waiver_is_final"),
             models.CheckConstraint(
                 condition=Q(waived=True, text="") & ~Q(waiver_reason="") | Q(waived=False) & ~Q(text=""),
                 name="co_opinion_text_or_waiver",
