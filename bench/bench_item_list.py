@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/bench_item_list.py [--rounds 7] [--rebuild]
 
-Uses the load benchmark's two databases (`bench_list_load.DATABASES`), built once with set-based
-SQL by `bench_annual_report.build` and kept for the next run (`--rebuild` builds them again):
+Works on copies (CREATE DATABASE … TEMPLATE, made once and kept; `--rebuild` copies them again) of
+the load benchmark's two databases (`bench_list_load.DATABASES`, built once with set-based SQL by
+`bench_annual_report.build`), so that its migrations and facts never change what others measure:
 
-    jianyi_bench_load_small   800 items: 50 in the measured district (bench00)
-    jianyi_bench_load_1m      1,000,000 items: 62,500 in bench00 (16 districts × 5 years)
+    jianyi_bench_items_small  copy of jianyi_bench_load_small: 800 items, 50 in bench00
+    jianyi_bench_items_1m     copy of jianyi_bench_load_1m: 1,000,000 items, 62,500 in bench00
+                              (16 districts × 5 years)
+
+(A source that does not exist yet is built first, as `bench_list_load.py` does.)
 
 In both, `add_open_work` gives bench00 the work of a district in mid-year, not only closed items:
 a fifth of its items are handled again (round 2) with the reply owed (its due date between 20
@@ -14,13 +18,16 @@ days ago and 40 days ahead: a third overdue), a reply at each approval step (the
 district leader, the office), a lead assignment returned to the office and not reassigned, an
 assignment awaiting acceptance; one in twenty is followed up and owes a follow-up report. Each item's
 stored next due date is the earliest of its open obligations, as the services keep it; then
-VACUUM ANALYZE (autovacuum may be off).
+VACUUM ANALYZE (autovacuum may be off), also after migrating a copy.
 
 It then times GET /items/ (the first page, default filters) for an office clerk of bench00 and
 a handler of its first unit in each database: `--rounds` interleaved rounds (at least 5), each
 requesting every (reader, database) once after one untimed request (the reconnection to that
 database), and prints the medians side by side, the ratio, the range of the per-round ratios,
-and the queries of each page (which must not grow with the number of items).
+and the queries of each page (which must not grow with the number of items). The handler is
+compared twice: with the page of its unit's 1 item in the small database (the issue's measure, which
+also renders 49 rows fewer), and ("handler*") with a full page there, the handler of a unit given
+every one of the small district's 50 items (`fill_unit`, in the small copy only).
 """
 
 import argparse
@@ -139,6 +146,37 @@ def store_facts(district_code=DISTRICT):
 RAW_TABLES = ("proposals_item", "workflow_assignment", "workflow_reply", "workflow_followup", "workflow_feedback")
 
 
+def copies(rebuild):
+    """{label: (copy, n_items)}: our copies of the load benchmark's databases, made when missing."""
+    import psycopg2
+    from bench_list_load import DATABASES, PG, ensure_databases
+
+    ensure_databases(False)
+    made = {}
+    conn = psycopg2.connect(PG + "postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as c:
+            for label, (source, n_items) in DATABASES.items():
+                database = source.replace("_load_", "_items_")
+                if rebuild:
+                    c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+                if c.fetchone() is None:
+                    c.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+                made[label] = (database, n_items)
+    finally:
+        conn.close()
+    return made
+
+
+def pending_migrations():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def defaults_for_raw_inserts():
     """Give the columns the build's INSERTs don't name (added since it was written) their model's default.
 
@@ -170,8 +208,33 @@ def switch(database):
     connection.settings_dict["NAME"] = database
 
 
-def prepare(database, n_items):
-    """The data set, its open work and the two readers, in `database`; their logged-in clients and the counts."""
+# In the small database only: a unit that holds every item of the district (a co-unit, done), so that its
+# handler's first page is full (50 rows) as at 1,000,000 items: the same page, rendered alike, to compare.
+FULL_UNIT = """
+INSERT INTO workflow_assignment (item_id, unit_id, role, state, assigned_at, accepted_at, return_reason)
+SELECT i.id, %(unit)s, 'co', 'done', now(), now(), '' FROM proposals_item i
+WHERE i.district_id = %(district)s AND NOT EXISTS (
+    SELECT 1 FROM workflow_assignment a WHERE a.item_id = i.id AND a.unit_id = %(unit)s AND a.state <> 'returned')
+RETURNING item_id
+"""
+
+
+def fill_unit(district, unit):
+    """Give `unit` every item of `district` it lacks (`FULL_UNIT`), their list facts stored; True if any."""
+    from workflow.progress import store_list_facts
+
+    with connection.cursor() as c:
+        c.execute(FULL_UNIT, {"district": district.pk, "unit": unit.pk})
+        ids = [row[0] for row in c.fetchall()]
+    store_list_facts(ids)
+    return bool(ids)
+
+
+def prepare(database, n_items, *, full=False):
+    """The data set, its open work and the readers, in `database`; their logged-in clients and the counts.
+
+    `full`: also a handler of a unit holding every item of the district (`fill_unit`), "handler_full".
+    """
     import bench_annual_report
 
     from districts.models import District, HandlingUnit, Membership, Role, User
@@ -179,17 +242,21 @@ def prepare(database, n_items):
     from workflow.selectors import unit_items
 
     switch(database)
+    migrated = pending_migrations()
     defaults_for_raw_inserts()
     bench_annual_report.build(n_items)
-    if add_open_work() | store_facts():
-        bench_annual_report.vacuum()
     district = District.objects.get(code=DISTRICT)
-    unit = HandlingUnit.objects.filter(district=district).order_by("sort_order").first()
+    unit, second = HandlingUnit.objects.filter(district=district).order_by("sort_order")[:2]
+    if add_open_work() | store_facts() | migrated | (full and fill_unit(district, second)):
+        bench_annual_report.vacuum()
     readers = {}
-    for name, membership in (
+    roles = [
         ("office", {"role": Role.OFFICE, "district": district}),
         ("handler", {"role": Role.HANDLER, "district": district, "unit": unit}),
-    ):
+    ]
+    if full:
+        roles.append(("handler_full", {"role": Role.HANDLER, "district": district, "unit": second}))
+    for name, membership in roles:
         user, _ = User.objects.get_or_create(username=f"bench_list_{name}")
         Membership.objects.get_or_create(user=user, **membership)
         client = Client()
@@ -198,14 +265,13 @@ def prepare(database, n_items):
     counts = {
         "office": Item.objects.filter(district=district).count(),
         "handler": Item.objects.filter(pk__in=unit_items(unit.pk)).count(),
+        "handler_full": Item.objects.filter(pk__in=unit_items(second.pk)).count(),
         "open": Item.objects.filter(district=district, state__in=["handling", "following_up"]).count(),
     }
     return readers, counts
 
 
 def main():
-    from bench_list_load import DATABASES, ensure_databases
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (at least 5)")
     parser.add_argument("--rebuild", action="store_true", help="drop and build both databases again")
@@ -214,17 +280,18 @@ def main():
         parser.error("--rounds: the figures are medians of at least 5 interleaved rounds")
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL.")
-    ensure_databases(args.rebuild)
     sides = {}
-    for label, (database, n_items) in DATABASES.items():
+    for i, (label, (database, n_items)) in enumerate(copies(args.rebuild).items()):
         started = time.perf_counter()
-        readers, counts = prepare(database, n_items)
+        readers, counts = prepare(database, n_items, full=i == 0)
         sides[label] = (database, readers, counts)
         print(
             f"{database}: {counts['office']:,} items in {DISTRICT} ({counts['open']:,} handled or followed up), "
             f"{counts['handler']:,} for the handler ({time.perf_counter() - started:.0f} s)"
         )
     times = {(who, label): [] for who in ("office", "handler") for label in sides}
+    small, large = list(sides)
+    times["handler_full", small] = []
     queries = {}
     for _ in range(args.rounds):
         for who, label in times:
@@ -237,19 +304,22 @@ def main():
                 times[who, label].append(time.perf_counter() - started)
             assert response.status_code == 200 and b"bench " in response.content, (who, label, response.status_code)
             queries[who, label] = len(ctx.captured_queries)
-    small, large = list(sides)
     print(f"GET /items/ (first page, default filters); medians of {args.rounds} interleaved rounds")
     header = {label: f"{label} ({sides[label][2]['office']:,} in {DISTRICT})" for label in sides}
     print(f"{'':10}{header[small]:>30}{header[large]:>34}{'ratio':>8}  per-round ratios   queries")
-    for who in ("office", "handler"):
-        a, b = times[who, small], times[who, large]
+    # The handler twice: against the page of its unit's 1 item at the small side, and against the full
+    # page (50 rows) of a unit holding the small district's 50 items: the same rows to render.
+    for who, small_who, name in (("office", "office", "office"), ("handler", "handler", "handler"),
+                                 ("handler", "handler_full", "handler*")):  # fmt: skip
+        a, b = times[small_who, small], times[who, large]
         ratios = sorted(y / x for x, y in zip(a, b, strict=True))
         print(
-            f"{who:10}{median(a) * 1000:27.1f} ms{median(b) * 1000:31.1f} ms{median(b) / median(a):7.2f}×"
-            f"  {ratios[0]:.2f}–{ratios[-1]:.2f}×{queries[who, small]:8} / {queries[who, large]}"
+            f"{name:10}{median(a) * 1000:27.1f} ms{median(b) * 1000:31.1f} ms{median(b) / median(a):7.2f}×"
+            f"  {ratios[0]:.2f}–{ratios[-1]:.2f}×{queries[small_who, small]:8} / {queries[who, large]}"
         )
-        items = (sides[small][2][who], sides[large][2][who])
+        items = (sides[small][2][small_who], sides[large][2][who])
         print(f"{'':10}{f'({items[0]:,} items)':>30}{f'({items[1]:,} items)':>34}")
+    print("handler*: a unit holding all 50 items of the small district, so both pages show 50 rows")
 
 
 if __name__ == "__main__":
