@@ -179,27 +179,15 @@ def serve():
 def ensure_databases(rebuild):
     """Copy each database from the list-load benchmark's when it exists (fast), else leave it to be built."""
     import psycopg2
-    import psycopg2.errors
+    from bench_list_load import ensure_database
 
     conn = psycopg2.connect(PG + "postgres")
     conn.autocommit = True
     try:
         with conn.cursor() as c:
             for database, _n, source in DATABASES.values():
-                if rebuild:
-                    c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-                if c.fetchone():
-                    continue
-                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [source])
-                if c.fetchone():
-                    try:
-                        c.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
-                        print(f"copied {source} to {database}", flush=True)
-                        continue
-                    except psycopg2.errors.ObjectInUse:  # someone is using it: build ours
-                        pass
-                c.execute(f'CREATE DATABASE "{database}"')
+                if ensure_database(c, database, rebuild=rebuild, template=source) == "copied":
+                    print(f"copied {source} to {database}", flush=True)
     finally:
         conn.close()
 

@@ -149,7 +149,7 @@ RAW_TABLES = ("proposals_item", "workflow_assignment", "workflow_reply", "workfl
 def copies(rebuild):
     """{label: (copy, n_items)}: our copies of the load benchmark's databases, made when missing."""
     import psycopg2
-    from bench_list_load import DATABASES, PG, ensure_databases
+    from bench_list_load import DATABASES, PG, ensure_database, ensure_databases
 
     ensure_databases(False)
     made = {}
@@ -159,11 +159,7 @@ def copies(rebuild):
         with conn.cursor() as c:
             for label, (source, n_items) in DATABASES.items():
                 database = source.replace("_load_", "_items_")
-                if rebuild:
-                    c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-                if c.fetchone() is None:
-                    c.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+                ensure_database(c, database, rebuild=rebuild, template=source)
                 made[label] = (database, n_items)
     finally:
         conn.close()

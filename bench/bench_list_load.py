@@ -114,6 +114,28 @@ def prepare(n_items):
 # --- In the parent: databases, servers, clients ---------------------------------------------------
 
 
+def ensure_database(cursor, database, *, rebuild, template=None) -> str:
+    """Make `database` unless it exists (dropped first with `rebuild`): a copy of `template` when that
+    exists and nobody uses it, else empty, to be built. Says which: "kept", "copied" or "created"."""
+    import psycopg2.errors
+
+    if rebuild:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+    if cursor.fetchone():
+        return "kept"
+    if template is not None:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if cursor.fetchone():
+            try:
+                cursor.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+                return "copied"
+            except psycopg2.errors.ObjectInUse:  # someone is using it: build ours
+                pass
+    cursor.execute(f'CREATE DATABASE "{database}"')
+    return "created"
+
+
 def ensure_databases(rebuild):
     import psycopg2
 
@@ -122,11 +144,7 @@ def ensure_databases(rebuild):
     try:
         with conn.cursor() as c:
             for database, _ in DATABASES.values():
-                if rebuild:
-                    c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-                c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-                if c.fetchone() is None:
-                    c.execute(f'CREATE DATABASE "{database}"')
+                ensure_database(c, database, rebuild=rebuild)
     finally:
         conn.close()
 
