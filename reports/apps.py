@@ -7,13 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from submissions.models import Submission
         from workflow.signals import event_recorded, items_imported
 
-        from .receivers import keep_rollup_on_event, keep_rollup_on_import, keep_rollup_on_registration
+        from .receivers import keep_rollup_on_event, keep_rollup_on_import
 
         event_recorded.connect(keep_rollup_on_event, dispatch_uid="reports.rollup_event")
         items_imported.connect(keep_rollup_on_import, dispatch_uid="reports.rollup_import")
-        post_save.connect(keep_rollup_on_registration, sender=Submission, dispatch_uid="reports.rollup_registration")

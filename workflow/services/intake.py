@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from proposals.models import Item, ItemProposer, kind_fits_body
+from submissions.models import Submission
 
 from ..errors import NotAllowed, WorkflowError
 from ..events import record_event
@@ -30,8 +31,14 @@ def receive_item(
     lead_proposer=None,
     disclosure=Item.Disclosure.ON_REQUEST,
     submitted_on=None,
+    submission=None,
 ) -> Item:
-    """The office records an item as handed in; it awaits review (立案)."""
+    """The office records an item as handed in; it awaits review (立案).
+
+    `submission`: the online submission the item is registered from (`submissions.register`). It is
+    recorded as registered with the item before the item's first event, so whatever that event sets
+    off (the reports' rollup: handed in from residents' messages or not) sees where the item came from.
+    """
     if not permissions.is_office(actor, district.pk):
         raise NotAllowed(_("Only the district office may record items."))
     if not kind_fits_body(kind, body):
@@ -78,6 +85,12 @@ def receive_item(
             ItemProposer(item=item, proposer=p, is_lead=p == lead_proposer, sort_order=i)
             for i, p in enumerate(proposers)
         )
+        if submission is not None:
+            submission.state = Submission.State.REGISTERED
+            submission.item = item
+            submission.registered_at = submission.updated_at = now
+            submission.registered_by = actor
+            submission.save(update_fields=["state", "item", "registered_at", "registered_by", "updated_at"])
         record_event(item=item, action="item.received", actor=actor, now=now, number=number)
     return item
 

@@ -336,6 +336,7 @@ def register(*, actor, now, submission, number, category=None, session=None) -> 
             lead_proposer=submission.lead,
             disclosure=submission.disclosure,
             submitted_on=local_date(submission.submitted_at),
+            submission=submission,  # registered with the item, before the item's first event
         )
         for kept in submission.files.filter(attachment__isnull=True):
             # The item's attachment names the stored file: nothing is copied, the bytes stay where they were.
@@ -350,9 +351,4 @@ def register(*, actor, now, submission, number, category=None, session=None) -> 
             )
             kept.save(update_fields=["attachment"])
         submission.invitations.filter(state=Invitation.PENDING).update(state=Invitation.LAPSED)
-        submission.state = Submission.State.REGISTERED
-        submission.item = item
-        submission.registered_at = submission.updated_at = now
-        submission.registered_by = actor
-        submission.save(update_fields=["state", "item", "registered_at", "registered_by", "updated_at"])
     return item
