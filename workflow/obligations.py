@@ -7,6 +7,8 @@ These functions run inside the caller's transaction; the workflow services own t
 
 import datetime as dt
 import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import BooleanField, Case, DateField, F, Min, OuterRef, Subquery, Value, When
@@ -90,14 +92,38 @@ def earliest_open_due():
     return Subquery(earliest, output_field=DateField())
 
 
+# The items whose next due date the running workflow verb stores when it ends (`next_due_kept_in`).
+_kept_by_verb = ContextVar("next_due_kept_by_verb", default=None)
+
+
+@contextmanager
+def next_due_kept_in(item_ids: set):
+    """Within: `store_next_due` only adds its items to `item_ids`, whose next due date the caller stores when done.
+
+    A workflow verb stores all its items' list facts when it ends, the next due date among them
+    (`workflow.progress.keeps_list_facts`): each obligation it opens or ends writing the date too
+    would repeat the same UPDATEs.
+    """
+    token = _kept_by_verb.set(item_ids)
+    try:
+        yield
+    finally:
+        _kept_by_verb.reset(token)
+
+
 def store_next_due(item_ids) -> None:
     """Write each item's earliest open due date onto it (`Item.next_due_on`, what the lists sort on).
 
     Called wherever an obligation opens, ends or moves, in the same transaction, so the stored
     date is never stale; `tests/workflow/test_state_machine.py` checks it against the
-    obligations after every step. (A verb stores the item's other list facts too when it ends:
-    `workflow.progress.store_list_facts`.)
+    obligations after every step. Inside a workflow verb it writes nothing: the verb stores the
+    date with the item's other list facts when it ends (`next_due_kept_in`), once. Outside one (the
+    recomputation after a holiday-table change) it writes the date and its assignments' copies.
     """
+    kept_by_verb = _kept_by_verb.get()
+    if kept_by_verb is not None:
+        kept_by_verb.update(item_ids)
+        return
     Item.objects.filter(pk__in=item_ids).update(next_due_on=earliest_open_due())
     copy_next_due(item_ids)
 

@@ -3,10 +3,11 @@
 The definitions are `waits` (first match wins) and `obligations.earliest_open_due`. The lists
 sort and filter on them, so they are stored on the item (`proposals.models.LIST_FACTS`) by
 `store_list_facts`, in the transaction of every change that can move them: each workflow verb
-(`keeps_list_facts`, around the verb: the items it locked), the import of past items, and the
-obligations' own functions for the next due date (a holiday-table change moves due dates only,
-never what an item waits for). A page then reads columns, not a subquery per row, and maps them
-for its reader with `as_read` (what a reader who may not see a reply in its approval chain is told).
+(`keeps_list_facts`, around the verb: the items it locked or whose obligations it changed), the
+import of past items, and, outside a verb, the obligations' own functions for the next due date (a
+holiday-table change moves due dates only, never what an item waits for). A page then reads
+columns, not a subquery per row, and maps them for its reader with `as_read` (what a reader who
+may not see a reply in its approval chain is told).
 Each assignment keeps a copy of its item's next due date (`Assignment.item_next_due_on`), stored
 with them (`obligations.copy_next_due`): a unit's list walks its own assignments in due order.
 `derive_list_facts` computes the same facts from scratch, for the property test.
@@ -25,7 +26,7 @@ from proposals.models import LIST_FACTS, Item
 
 from .access import REPLY_HOLDERS
 from .models import Assignment, Obligation, Reply
-from .obligations import copy_next_due, earliest_open_due
+from .obligations import copy_next_due, earliest_open_due, next_due_kept_in
 
 HANDLING_STATES = (Item.State.HANDLING, Item.State.FOLLOWING_UP)
 _HANDLING = Q(state__in=HANDLING_STATES)
@@ -248,7 +249,9 @@ def keeps_list_facts(verb):
     """Run a workflow verb in a transaction that ends by storing the list facts of every item it locked.
 
     The verb's own `transaction.atomic()` becomes a savepoint inside this one; a refusal rolls
-    everything back as before. Nested verbs each store their own items. The history rows the
+    everything back as before. Nested verbs each store their own items. The obligations the verb
+    opens, ends or moves leave their items' next due date to this (`obligations.next_due_kept_in`):
+    it is written once, at the end, with the other facts. The history rows the
     verb writes name its `actor`, from whichever entry point (`audit.context.acting_as`).
     """
 
@@ -257,7 +260,7 @@ def keeps_list_facts(verb):
         ids = set()
         token = _locked.set((*_locked.get(), ids))
         try:
-            with transaction.atomic(), acting_as(kwargs.get("actor")):
+            with transaction.atomic(), acting_as(kwargs.get("actor")), next_due_kept_in(ids):
                 result = verb(*args, **kwargs)
                 store_list_facts(ids)
         finally:
