@@ -10,7 +10,9 @@ never from SQL, so the queries are the same whatever the dates.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from deadlines import calendar
@@ -100,8 +102,9 @@ def owed_rows(unit_id, today):
         .select_related("item", "assignment")
         .annotate(
             draft=Subquery(_drafts().values("pk")[:1]),
-            back_reply=Subquery(_sent_back().values("data__reply")[:1]),
-            back_reason=Subquery(_sent_back().values("data__reason")[:1]),
+            # As text (KT), not JSON: a JSON number inside a subquery is read back as an int on SQLite.
+            back_reply=Subquery(_sent_back().values(r=Cast(KT("data__reply"), IntegerField()))[:1]),
+            back_reason=Subquery(_sent_back().values(r=KT("data__reason"))[:1]),
         )
         .order_by("due_on", "pk")
     )
