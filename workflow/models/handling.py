@@ -15,6 +15,10 @@ from .schemes import OutcomeCategory, RatingValue
 
 USER = settings.AUTH_USER_MODEL
 
+# The states of an assignment its unit holds (not returned): `Assignment.HELD_STATES`, and the condition
+# of the index `assignment_unit_due_idx`, which the model's Meta cannot read from the class.
+HELD_ASSIGNMENT_STATES = ("pending", "accepted", "done")
+
 
 class AssignmentQuerySet(models.QuerySet):
     def active(self):
@@ -73,7 +77,7 @@ class Assignment(models.Model):
     ACTIVE_LEAD = ACTIVE & Q(role__in=LEAD_ROLES)
     # ACTIVE as the states it holds: a join's filter (a negated one would be a subquery) and the
     # condition of `assignment_unit_due_idx`.
-    HELD_STATES = (State.PENDING, State.ACCEPTED, State.DONE)
+    HELD_STATES = tuple(map(State, HELD_ASSIGNMENT_STATES))
 
     item = models.ForeignKey("proposals.Item", models.PROTECT, related_name="assignments", verbose_name=_("item"))
     unit = models.ForeignKey(HandlingUnit, models.PROTECT, related_name="assignments", verbose_name=_("unit"))
@@ -125,7 +129,7 @@ class Assignment(models.Model):
             # the items' next due dates, the item id last, as the list sorts; counted from this index alone.
             models.Index(
                 fields=["unit", "item_next_due_on", "item"],
-                condition=Q(state__in=["pending", "accepted", "done"]),
+                condition=Q(state__in=list(HELD_ASSIGNMENT_STATES)),
                 name="assignment_unit_due_idx",
             ),
         ]
