@@ -37,6 +37,14 @@ APPROVAL_STEPS = {
     Reply.State.AWAITING_LEADER: "leader_signoff",
     Reply.State.AWAITING_OFFICE: "office_review",
 }
+# The steps of `waits` that are the item's state alone, and that state.
+STATE_STEPS = {
+    "review": Item.State.RECEIVED,
+    "assignment": Item.State.REGISTERED,
+    "feedback": Item.State.REPLIED,
+    "follow_up": Item.State.FOLLOWING_UP,
+    "reply": Item.State.HANDLING,
+}
 # Items locked at a time by `store_list_facts`.
 CHUNK = 1000
 
@@ -81,14 +89,14 @@ def waits(replies):
     assignments = Assignment.objects.filter(item=OuterRef("pk"))
     approval = [] if replies is None else REPLY_HOLDERS.items()
     return [
-        (Q(state=Item.State.RECEIVED), "review", "office"),
-        (Q(state=Item.State.REGISTERED), "assignment", "office"),
-        (Q(state=Item.State.REPLIED), "feedback", "proposer"),
+        (Q(state=STATE_STEPS["review"]), "review", "office"),
+        (Q(state=STATE_STEPS["assignment"]), "assignment", "office"),
+        (Q(state=STATE_STEPS["feedback"]), "feedback", "proposer"),
         (_HANDLING & Q(Exists(assignments.filter(state=Assignment.State.PENDING))), "acceptance", "unit"),
         *((reply_awaits(replies, step), APPROVAL_STEPS[step], holder) for step, holder in approval),
         (awaits_reassignment(), "reassignment", "office"),
         (closing_report_due(), "closing_report", "unit"),
-        (Q(state=Item.State.FOLLOWING_UP), "follow_up", "unit"),
+        (Q(state=STATE_STEPS["follow_up"]), "follow_up", "unit"),
         # A consultation or a co-unit's opinion is owed only while the item is handled, and an
         # opinion only by a co-unit not yet done (as `opinions.missing_opinions`).
         (
@@ -101,8 +109,25 @@ def waits(replies):
             "co_opinion",
             "unit",
         ),
-        (Q(state=Item.State.HANDLING), "reply", "unit"),
+        (Q(state=STATE_STEPS["reply"]), "reply", "unit"),
     ]
+
+
+def shown_while_handled(code, replies) -> list[tuple[str, str]]:
+    """The (waiting on, waits for) an item in `HANDLING_STATES` meeting `code`'s condition of `waits` may show.
+
+    `waits` stores its first match, so such an item shows `code` (the last pair) or an earlier
+    step's; a step that is only a state outside `HANDLING_STATES` cannot match it. A page counting
+    an item's work finds its candidates by these stored pairs (`item_waits_idx`).
+    """
+    shown = []
+    for _condition, waits_for, waiting_on in waits(replies):
+        state = STATE_STEPS.get(waits_for)
+        if state is None or state in HANDLING_STATES:
+            shown.append((str(waiting_on), waits_for))
+        if waits_for == code:
+            return shown
+    raise ValueError(code)
 
 
 def first_match(conditions, pick):

@@ -44,7 +44,7 @@ from web.items.filters import (
 )
 from web.items.labels import STAGES
 from workflow.models import Reply
-from workflow.progress import HANDLING_STATES, waits
+from workflow.progress import shown_while_handled
 
 # The stage annotation's values (`selectors.annotate_progress`): the state, a re-handling round apart.
 REHANDLING = Q(state=Item.State.HANDLING, round__gt=1)
@@ -171,23 +171,16 @@ def key_items_by_leader(items, today):
 
 
 def shown_first(code) -> list[Q]:
-    """Filters on Item for the stored facts an item meeting `code`'s condition of `waits` may show: `code` last.
+    """Filters on Item for the stored facts an item in flight meeting `code`'s condition may show: `code` last.
 
-    `waits` stores the first of its conditions that holds (as the office reads it: every reply
-    visible). So an item meeting `code`'s condition shows `code`, or the code of a condition before
-    it; of those, the ones that are only a state other than handled (received, registered,
-    replied) cannot hold for the office's work. The stored (waiting on, waits for) pairs are in
-    `item_waits_idx`: the office's items in flight are found there, and only those showing an
-    earlier code are checked for `code`'s condition itself, instead of every handled item of the year.
+    The office's items in flight are found by these (waiting on, waits for) pairs in
+    `item_waits_idx` (`progress.shown_while_handled`), and only those showing an earlier step are
+    checked for `code`'s condition itself, instead of every handled item of the year.
     """
-    shown = []
-    for condition, waits_for, waiting_on in waits(Reply.objects.all()):
-        state_only = [c for c in condition.children if isinstance(c, tuple) and c[0] == "state"]
-        if condition.children != state_only or state_only[0][1] in HANDLING_STATES:
-            shown.append(Q(office_waiting_on=str(waiting_on), office_waits_for=waits_for))
-        if waits_for == code:
-            return shown
-    raise ValueError(code)
+    return [
+        Q(office_waiting_on=on, office_waits_for=waits_for)
+        for on, waits_for in shown_while_handled(code, Reply.objects.all())
+    ]
 
 
 # Per count of the office's work (`AWAITS_OFFICE`): the code of `waits` it is, and what else its
