@@ -25,9 +25,9 @@ a handler of its first unit in each database: `--rounds` interleaved rounds (at 
 requesting every (reader, database) once after one untimed request (the reconnection to that
 database), and prints the medians side by side, the ratio, the range of the per-round ratios,
 and the queries of each page (which must not grow with the number of items). The handler is
-compared twice: with the page of its unit's 1 item in the small database (the issue's measure, which
-also renders 49 rows fewer), and ("handler*") with a full page there, the handler of a unit given
-every one of the small district's 50 items (`fill_unit`, in the small copy only).
+compared twice: ("handler*", the issue's measure: the same page with 50 items) with a full page there,
+the handler of a unit given every one of the small district's 50 items (`fill_unit`, in the small copy
+only), and, for reference, with the page of its own unit's 1 item (a page that renders 49 rows fewer).
 """
 
 import argparse
@@ -315,7 +315,8 @@ def main():
         )
         items = (sides[small][2][small_who], sides[large][2][who])
         print(f"{'':10}{f'({items[0]:,} items)':>30}{f'({items[1]:,} items)':>34}")
-    print("handler*: a unit holding all 50 items of the small district, so both pages show 50 rows")
+    print("handler*: a unit holding all 50 items of the small district, so both pages show 50 rows (the target)")
+    print("handler:  the unit's own 1 item at the small side (a page of 1 row, for reference)")
 
 
 if __name__ == "__main__":
