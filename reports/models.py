@@ -8,6 +8,13 @@ district, year, body and kind have each tuple, and `RolledUpYear` marks a distri
 body whose items are all in it. `reports.rollup` keeps them exact in the transaction that
 changes an item; a fact that is NULL in the report's query is stored as `NONE` (-1), so the
 counts can have a plain uniqueness constraint.
+
+The per-unit rollup (`reports.unit_rollup`) beside it keeps what `reports.units` counts per unit:
+`UnitFacts` holds each registered item's facts per unit as (unit, measure, value, n) rows (an item
+led by a unit: `led` 1; its current outcome: `outcome` and the category's id; one row per month in
+which it had a first lead reply: `month` YYYYMM under unit `NONE`…), `UnitFactCount` their sums per
+district, year, body and kind. They are kept with the yearly rollup, by the same calls, and marked
+rolled up by the same `RolledUpYear`.
 """
 
 from django.db import models
@@ -100,3 +107,53 @@ class RolledUpYear(models.Model):
 
     def __str__(self):
         return f"{self.district_id} {self.year} {self.body}"
+
+
+class UnitFacts(models.Model):
+    """One registered item's per-unit facts now, one row per measure (`reports.unit_rollup.MEASURES`).
+
+    `unit` is the unit's id, or `NONE` for a fact of the item itself (the months of its first lead
+    replies); `value` the measure's value (an outcome category's or rating value's id, a month as
+    YYYYMM, else 0); `n` what it adds to the unit's figure (1, or a count: returned assignments,
+    obligations met on time or late).
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    body = models.CharField(max_length=8)
+    kind = models.CharField(max_length=24)
+    unit = models.IntegerField()
+    measure = models.CharField(max_length=24)
+    value = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "year", "body"], name="unitfacts_year_idx")]
+
+    def __str__(self):
+        return f"{self.item_id} unit {self.unit} {self.measure} {self.value}: {self.n}"
+
+
+class UnitFactCount(models.Model):
+    """The sum of `UnitFacts.n` over a district, year, body and kind's items, per unit, measure and value."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    body = models.CharField(max_length=8)
+    kind = models.CharField(max_length=24)
+    unit = models.IntegerField()
+    measure = models.CharField(max_length=24)
+    value = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year", "body", "kind", "unit", "measure", "value"], name="unitfactcount_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(n__gte=0), name="unitfactcount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.district_id} {self.year} {self.body} {self.kind} unit {self.unit} {self.measure}: {self.n}"

@@ -16,6 +16,10 @@ Otherwise — a past year as of 31 December when items changed later (replies an
 last year's items in January), a user-chosen date in the past, the previous year as of the
 same day a year ago, a district-year not rolled up — that district-year's figures come from
 the base tables (`reports.annual`), which stay the check: the property test compares the two.
+
+The per-unit rollup (`reports.unit_rollup`: what `reports.units` counts per unit, and the months of
+first replies) is kept by the same calls: `refresh_items`, `build_year` and `rebuild` keep both, and a
+district-year's `RolledUpYear` marks both built.
 """
 
 import datetime as dt
@@ -29,8 +33,8 @@ from django.utils import timezone
 from proposals.models import Item
 from workflow.models import Assignment, Feedback, FollowUp, Reply
 
-from . import annual
-from .models import FACT_FIELDS, NONE, FactCount, ItemFacts, RolledUpYear
+from . import annual, unit_rollup
+from .models import FACT_FIELDS, NONE, FactCount, ItemFacts, RolledUpYear, UnitFactCount, UnitFacts
 
 logger = logging.getLogger(__name__)
 
@@ -126,14 +130,14 @@ def _upsert_latest(cursor, rows):
     )
 
 
-def _add_counts(cursor, deltas):
+def _add_counts(cursor, deltas, model=FactCount, columns=(*_GROUP, *FACT_FIELDS)):
     """Add each delta to its combination's count, in one order (so concurrent writers take the rows' locks alike).
 
     Returns the (district, year, body) whose counts lacked a combination an item left: the
     rollup of that year was wrong (changed outside the services), for the caller to rebuild.
+    `model` and `columns`: the counts (FactCount, or the per-unit UnitFactCount) and their key.
     """
-    table = FactCount._meta.db_table
-    columns = (*_GROUP, *FACT_FIELDS)
+    table = model._meta.db_table
     broken = set()
     for key, delta in sorted(deltas.items()):
         if delta < 0:  # an UPDATE: an INSERT's proposed row would fail the check on n before any conflict
@@ -161,6 +165,8 @@ def build_year(district_id, year, body):
         _build(cursor, _year_condition(district_id, year, body, params), params)
         where = _year_condition(district_id, year, body, {}, "")
         cursor.execute(_count_sql(where), params)
+        unit_rollup.delete(cursor, where, params)
+        unit_rollup.build(cursor, _year_condition(district_id, year, body, {}), params, where, params)
 
 
 def _build(cursor, items, params):
@@ -179,14 +185,15 @@ def rebuild():
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # the services wait while it is rebuilt
             cursor.execute(
-                "LOCK TABLE {}, {}, {} IN EXCLUSIVE MODE".format(
-                    *(m._meta.db_table for m in (ItemFacts, FactCount, RolledUpYear))
+                "LOCK TABLE {} IN EXCLUSIVE MODE".format(
+                    ", ".join(m._meta.db_table for m in (ItemFacts, FactCount, RolledUpYear, UnitFacts, UnitFactCount))
                 )
             )
-        for model in (ItemFacts, FactCount, RolledUpYear):
+        for model in (ItemFacts, FactCount, RolledUpYear, UnitFacts, UnitFactCount):
             cursor.execute(_DELETE.format(table=model._meta.db_table, where="1 = 1"))
         _build(cursor, "1 = 1", {})
         cursor.execute(_count_sql("1 = 1"))
+        unit_rollup.build(cursor, "1 = 1", {}, "1 = 1", {})
 
 
 def refresh_items(item_ids):
@@ -226,14 +233,16 @@ def _refresh(cursor, ids):
             deltas[old[pk]] -= 1
         deltas[facts] += 1
         changed.append(ItemFacts(item_id=pk, **dict(zip((*_GROUP, *FACT_FIELDS), facts, strict=True))))
+    broken = set()
     if changed:
         broken = _add_counts(cursor, deltas)
         ItemFacts.objects.bulk_create(
             changed, update_conflicts=True, unique_fields=["item"], update_fields=[*_GROUP, *FACT_FIELDS]
         )
-        for district_id, year, body in sorted(broken):
-            logger.warning("The report rollup of district %s, %s %s was wrong: rebuilt", district_id, year, body)
-            build_year(district_id, year, body)
+    broken |= unit_rollup.refresh(cursor, ids, items, params, rolled_up, _add_counts)
+    for district_id, year, body in sorted(broken):
+        logger.warning("The report rollup of district %s, %s %s was wrong: rebuilt", district_id, year, body)
+        build_year(district_id, year, body)
     _upsert_latest(cursor, latest)
 
 
