@@ -1,25 +1,30 @@
-"""The reports page at 1,000,000 items against 10,000 (PostgreSQL): the yearly rollup's answer, side by side.
+"""The reports page at 1,000,000 items against 10,000 (PostgreSQL): the rollups' answers, side by side.
 
     createdb -h 127.0.0.1 -U postgres jianyi_bench_rollup_large   # once each
     createdb -h 127.0.0.1 -U postgres jianyi_bench_rollup_small
     .venv/bin/python bench/bench_report_rollup.py [--large 1000000] [--small 10000] [--repeat 5] \
-        [--large-db postgres://…/jianyi_bench_rollup_large] [--small-db postgres://…/jianyi_bench_rollup_small]
+        [--large-db postgres://…/jianyi_bench_rollup_large] [--small-db postgres://…/jianyi_bench_rollup_small] \
+        [--rebuild]
 
 Each data set lives in its own database, built by `bench_annual_report.build` (16 districts ×
-5 years of imported CPPCC proposals, set-based SQL), then the rollup is rebuilt from the
-tables (`rebuild_report_rollup`, timed) and the database VACUUM ANALYZEd (autovacuum may be
-off). One worker process per database keeps its connection open; the parent asks them in
-turn, so each round times every measurement at both sizes one after the other, and a noisy
-shared machine weighs on both alike. Measured, for one district-year (year 2025, as of 31
-December: the default for a past year), medians of `--repeat` interleaved rounds:
+5 years of imported CPPCC proposals, set-based SQL), then the rollups (the yearly one and the
+per-unit one, `reports.rollup.rebuild` keeps both) are rebuilt from the tables when missing or
+with `--rebuild` (timed; `migrate` builds the per-unit one for a data set rolled up before it
+came) and the database VACUUM ANALYZEd (autovacuum may be off). One worker process per
+database keeps its connection open; the parent asks them in turn, so each round times every
+measurement at both sizes one after the other, and a noisy shared machine weighs on both alike.
+Measured, for one district-year (year 2025, as of 31 December: the default for a past year),
+medians of `--repeat` interleaved rounds:
 
 - `rollup report`: `reports.rollup.annual_report`, what the page and its exports call;
 - `tables report`: `reports.annual.annual_report`, the same figures from the base tables (the check);
-- `unit figures`: `reports.units.unit_statistics` and `replies_by_month`, the page's other figures;
+- `unit figures`: `reports.units.unit_statistics` and `replies_by_month`, the page's other figures,
+  from the per-unit rollup (`reports.unit_rollup`) where it answers;
 - `page`: GET /reports/ as an office user would, the whole page (rendering included).
 
 It prints each median at both sizes with the ratio of the medians and the range of the
-per-round ratios, the queries each takes, and which path (rollup or tables) the report took.
+per-round ratios, the queries each takes, and which path (rollup or tables) the report and the
+unit figures took; both rollups' answers are checked against the tables' first.
 """
 
 import argparse
@@ -37,7 +42,7 @@ YEAR, BODY = 2025, "cppcc"
 RUNS = ("rollup report", "tables report", "unit figures", "page")
 
 
-def worker(n_items):
+def worker(n_items, force_rebuild=False):
     """Build the data set in this process's database, then time what the parent asks for, one line each."""
     # This tree's code, even when the virtualenv has the project installed in editable mode from another.
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
@@ -56,7 +61,7 @@ def worker(n_items):
     from django.utils import timezone
 
     from districts.models import District, Membership, Role, User
-    from reports import annual, rollup
+    from reports import annual, rollup, units
     from reports.units import replies_by_month, unit_statistics
 
     timezone.activate(timezone.get_default_timezone())
@@ -64,10 +69,11 @@ def worker(n_items):
     sys.stdout = sys.stderr  # what build() prints goes to the terminal, not to the parent's pipe
     build(n_items)
     from proposals.models import Item
-    from reports.models import ItemFacts
+    from reports.models import ItemFacts, UnitFactCount
 
     started, rebuilt = time.perf_counter(), None
-    if ItemFacts.objects.count() != Item.objects.count():  # else rolled up by an earlier run
+    # Else rolled up by an earlier run (the per-unit rollup by `migrate`, for a data set rolled up before it).
+    if force_rebuild or ItemFacts.objects.count() != Item.objects.count() or not UnitFactCount.objects.exists():
         rollup.rebuild()
         rebuilt = time.perf_counter() - started
     vacuum()
@@ -99,6 +105,11 @@ def worker(n_items):
     }
     shown, sources = rollup.annual_report(district=district, year=YEAR, body=BODY)
     assert shown == annual.annual_report(district=district, year=YEAR, body=BODY), "the rollup and the tables disagree"
+    stats = unit_statistics(district=district, year=YEAR, body=BODY)
+    checked = units.unit_statistics_from_tables(district=district, year=YEAR, body=BODY)
+    assert stats.rows == checked.rows, "the unit rollup and the tables disagree"
+    months, months_source = units._replies_by_month(district=district, year=YEAR, body=BODY)
+    assert months == units._replies_by_month(district=district, year=YEAR, body=BODY, tables=True)[0]
     queries = {}
     for name, fn in runs.items():
         with CaptureQueriesContext(connection) as ctx:
@@ -113,6 +124,7 @@ def worker(n_items):
                 "rebuild_s": rebuilt,
                 "queries": queries,
                 "sources": {f"{d}/{y}": s for (d, y), s in sources.items()},
+                "unit_sources": {"unit_statistics": stats.source, "replies_by_month": months_source},
             }
         ),
         file=out,
@@ -126,10 +138,10 @@ def worker(n_items):
 
 
 class Worker:
-    def __init__(self, n_items, url):
+    def __init__(self, n_items, url, rebuild=False):
         env = {**os.environ, "DATABASE_URL": url}
         self.proc = subprocess.Popen(  # noqa: S603 (this very script, as a worker)
-            [sys.executable, __file__, "--worker", str(n_items)],
+            [sys.executable, __file__, "--worker", str(n_items), *(["--rebuild"] if rebuild else [])],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -159,23 +171,24 @@ def main():
     parser.add_argument("--large-db", default=DB + "jianyi_bench_rollup_large")
     parser.add_argument("--small-db", default=DB + "jianyi_bench_rollup_small")
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (at least 5)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the rollups even when present (timed)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker)
+        worker(args.worker, args.rebuild)
         return
     if args.repeat < 5:
         parser.error("--repeat: the figures are medians of at least 5 interleaved rounds")
     workers, info = {}, {}
     for size, n, url in (("large", args.large, args.large_db), ("small", args.small, args.small_db)):
-        workers[size] = Worker(n, url)
+        workers[size] = Worker(n, url, args.rebuild)
         info[size] = workers[size].read()  # built and ready before the next one starts building
     for size, n in (("large", args.large), ("small", args.small)):
         i = info[size]
         print(
             f"{size}: {n:,} items, {i['items_in_district_year']:,} in the district-year; rollup rebuilt in "
-            f"{i['rebuild_s'] or 0:.1f} s (0: by an earlier run); the report answered from {i['sources']}; "
-            f"queries {i['queries']}"
+            f"{i['rebuild_s'] or 0:.1f} s (0: by an earlier run); the report answered from {i['sources']}, "
+            f"the unit figures from {i['unit_sources']}; queries {i['queries']}"
         )
     times = {(name, size): [] for name in RUNS for size in workers}
     for _ in range(args.repeat):
