@@ -412,11 +412,11 @@ def _one_snapshot():
         yield
 
 
-def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1, item_figures=None) -> dict:
+def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1, item_figures=None, units=None) -> dict:
     """`annual_report` of each district, keyed by district code, in the same nine queries as one district.
 
-    `item_figures` replaces `_item_figures` (same arguments, same answer): the rollup's
-    (reports.rollup) reads stored counts instead of the tables.
+    `item_figures` replaces `_item_figures` and `units` replaces `_units` (same arguments, same
+    answer): the rollup's (reports.rollup) read stored counts instead of the tables.
     """
     with _one_snapshot():
         return _annual_reports(
@@ -427,10 +427,11 @@ def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1,
             as_of=as_of,
             precision=precision,
             item_figures=item_figures or _item_figures,
+            units=units or _units,
         )
 
 
-def _annual_reports(*, districts, year, body, kind, as_of, precision, item_figures) -> dict:
+def _annual_reports(*, districts, year, body, kind, as_of, precision, item_figures, units) -> dict:
     districts = list(districts)
     if not districts:
         return {}  # no report to make, and `IN ()` is not SQL everywhere
@@ -456,7 +457,7 @@ def _annual_reports(*, districts, year, body, kind, as_of, precision, item_figur
     figures = item_figures(districts, year, body, kinds, end)
     previous_as_of = _shift_year_back(as_of)
     previous = item_figures(districts, year - 1, body, kinds, end_of(previous_as_of), ratings=False)
-    units = _units(districts, year, body, kinds)
+    units = units(districts, year, body, kinds)
     timeliness = _timeliness(districts, year, body, kinds, as_of, end, precision)
     return {
         d.code: _report(

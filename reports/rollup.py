@@ -271,6 +271,7 @@ class RollupFigures:
 
     def __init__(self):
         self.sources = {}  # (district id, year) → "rollup" or "tables"
+        self.rolled_up = {}  # year → ids of the districts whose year is in the rollup (read with the figures)
 
     def __call__(self, districts, year, body, kinds, end, *, ratings=True):
         latest = dict(
@@ -278,6 +279,7 @@ class RollupFigures:
                 "district_id", "latest_at"
             )
         )
+        self.rolled_up[year] = set(latest)
         answered = [d for d in districts if d.pk in latest and (latest[d.pk] is None or latest[d.pk] < end)]
         rest = [d for d in districts if d not in answered]
         for d in answered:
@@ -290,6 +292,22 @@ class RollupFigures:
         if rest:
             figures.update(annual._item_figures(rest, year, body, kinds, end, ratings=ratings))
         return figures
+
+    def units(self, districts, year, body, kinds):
+        """`annual._units` from the per-unit counts for the districts whose year is rolled up, else the tables.
+
+        The units holding the items are facts now, as in the tables, so no report date gates them:
+        a district-year in the rollup answers (known from the figures' query, no query of its own).
+        """
+        rolled_up = self.rolled_up.get(year, set())
+        answered = [d for d in districts if d.pk in rolled_up]
+        rest = [d for d in districts if d.pk not in rolled_up]
+        units = defaultdict(list)
+        if answered:
+            units.update(unit_rollup.unit_lists(answered, year, body, kinds))
+        if rest:
+            units.update(annual._units(rest, year, body, kinds))
+        return units
 
     @staticmethod
     def _rows(districts, year, body, kinds):
@@ -317,7 +335,14 @@ def annual_reports(*, districts, year, body, kind=None, as_of=None, precision=1)
     """
     figures = RollupFigures()
     reports = annual.annual_reports(
-        districts=districts, year=year, body=body, kind=kind, as_of=as_of, precision=precision, item_figures=figures
+        districts=districts,
+        year=year,
+        body=body,
+        kind=kind,
+        as_of=as_of,
+        precision=precision,
+        item_figures=figures,
+        units=figures.units,
     )
     return reports, figures.sources
 

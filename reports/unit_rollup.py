@@ -271,6 +271,39 @@ def unit_rows(district, year, body, kinds, ratings, row_class):
     return rows
 
 
+_UNIT_LISTS = """
+SELECT c.district_id, u.name, SUM(c.n) AS items, SUM(CASE WHEN c.measure = 'led' THEN c.n ELSE 0 END) AS lead
+FROM {counts} c JOIN {unit} u ON u.id = c.unit
+WHERE c.district_id IN ({districts}) AND c.year = %(year)s AND c.body = %(body)s AND c.kind IN ({kinds})
+    AND c.measure IN ('led', 'co') AND c.n > 0
+GROUP BY c.district_id, u.id, u.name, u.sort_order
+ORDER BY c.district_id, items DESC, u.sort_order, u.name
+"""
+
+
+def unit_lists(districts, year, body, kinds):
+    """`reports.annual._units` from the counts: each district's units holding its items, heaviest first (one query).
+
+    A unit holds an item once at most (`assignment_unit_once_per_item`), as lead or as co-unit:
+    its items are its `led` and `co` counts added, its leads the `led` ones.
+    """
+    params = {"year": year, "body": str(body)}
+    params.update({f"district{i}": d.pk for i, d in enumerate(districts)})
+    params.update({f"kind{i}": str(k) for i, k in enumerate(kinds)})
+    sql = _UNIT_LISTS.format(
+        counts=UnitFactCount._meta.db_table,
+        unit=HandlingUnit._meta.db_table,
+        districts=", ".join(f"%(district{i})s" for i in range(len(districts))),
+        kinds=", ".join(f"%(kind{i})s" for i in range(len(kinds))),
+    )
+    units = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for district_id, name, items, lead in cursor.fetchall():
+            units[district_id].append({"unit": name, "items": items, "lead": lead})
+    return units
+
+
 def months(district, year, body, kinds):
     """{YYYYMM: items first answered that month} from the counts (one query)."""
     return dict(
