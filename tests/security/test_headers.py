@@ -79,6 +79,7 @@ def test_an_anonymous_page_not_made_public_is_not_stored(client):
     SITE_URL="https://example.org",
     SMS_BACKEND="notifications.backends.HTTPGatewaySMSBackend",
     SMS_GATEWAY_URL="https://sms.example.org/send",
+    REDIS_URL="redis://redis.example.org:6379/0",  # as deployed (a `make test` on SQLite has none)
 )
 def test_the_deploy_check_finds_nothing_to_warn_about_with_the_headers_on():
     call_command("check", deploy=True, fail_level="WARNING")

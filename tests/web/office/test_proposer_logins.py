@@ -113,6 +113,7 @@ def test_a_second_click_gives_one_login(as_office, district):
     assert Membership.objects.filter(proposer=member).count() == 1
 
 
+@pytest.mark.services  # a race needs PostgreSQL's row locks: SQLite refuses the second writer ("database is locked")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clerks_at_once_give_one_login(office, district):
     member = ProposerFactory(district=district)
